@@ -1,0 +1,3 @@
+from rnnlint.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""What every rule is: a code, a name, a doc, examples, and a pure check."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rnnlint.ir import ModuleIR, Span
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One mistake at one place, with the fix in words."""
+
+    code: str
+    name: str
+    message: str
+    span: Span
+    keras_version: int
+    fix: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The message and its fix as one sentence, as the text output shows it."""
+        return f"{self.message}; {self.fix}" if self.fix else self.message
+
+
+@dataclass(frozen=True)
+class Example:
+    """A program a rule's tests run: a valid one must give no finding at all;
+    an invalid one gives exactly the findings its ``# expect: CODE`` comments mark."""
+
+    source: str
+    keras: int = 3
+
+    @property
+    def code(self) -> str:
+        return textwrap.dedent(self.source).lstrip("\n")
+
+
+class Rule:
+    """Subclasses set the class attributes and implement ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    doc: ClassVar[str]
+    valid: ClassVar[tuple[Example, ...]]
+    invalid: ClassVar[tuple[Example, ...]]
+
+    def check(self, module: ModuleIR) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(self, module: ModuleIR, span: Span, message: str, fix: str | None = None) -> Finding:
+        return Finding(self.code, self.name, message, span, module.keras_version, fix)
+
+    @classmethod
+    def documentation(cls) -> str:
+        """The rule's doc as Markdown, headed by its code and name."""
+        return f"# {cls.code} {cls.name}\n\n{cls.summary}\n\n{textwrap.dedent(cls.doc).strip()}\n"

@@ -1,0 +1,130 @@
+"""RNN001: a stateful recurrent layer in a model whose batch size is not fixed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rnnlint.facts import batch_size_arg, feeds_arrays, fmt_shape, model_batch, stateful_layers
+from rnnlint.ir import Model, ModuleIR
+from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.shapes import infer
+from rnnlint.values import is_int
+
+
+class StatefulWithoutBatchSize(Rule):
+    code = "RNN001"
+    name = "stateful-without-batch-size"
+    summary = "A stateful recurrent layer needs a model with a fixed batch size."
+    doc = """
+    ## What it does
+    Finds `stateful=True` recurrent layers in models whose input declares no
+    batch size (`input_shape=(timesteps, features)` or `Input(shape=...)` only).
+
+    ## Why is this bad?
+    A stateful layer keeps one state per sample of the batch between calls, so
+    it must know how many samples a batch holds. Keras refuses to build such a
+    model: "If a RNN is stateful, it needs to know its batch size" (Keras 2) or
+    "When using stateful=True in a RNN, the batch size must be static" (Keras 3).
+
+    ## Example
+    ```python
+    model = Sequential()
+    model.add(LSTM(32, stateful=True, input_shape=(8, 16)))
+    ```
+
+    ## Use instead
+    Keras 3:
+    ```python
+    model = Sequential()
+    model.add(keras.Input(batch_shape=(32, 8, 16)))
+    model.add(LSTM(32, stateful=True))
+    ```
+    Keras 2: `LSTM(32, stateful=True, batch_input_shape=(32, 8, 16))`.
+
+    ## References
+    - https://keras.io/api/layers/recurrent_layers/lstm/ (`stateful`)
+    - https://keras.io/getting_started/faq/#how-can-i-use-stateful-rnns
+    """
+    valid = (
+        Example(
+            """
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(32, 8, 16)), keras.layers.LSTM(32, stateful=True)])
+            """
+        ),
+        Example(
+            """
+            from keras.models import Sequential
+            from keras.layers import LSTM
+            model = Sequential()
+            model.add(LSTM(4, input_shape=(5, 2), batch_size=10, stateful=True))
+            """,
+            keras=2,
+        ),
+        Example(
+            """
+            import keras
+            def build(batch_size):
+                inputs = keras.Input(shape=(8, 16), batch_size=batch_size)
+                return keras.Model(inputs, keras.layers.LSTM(4, stateful=True)(inputs))
+            """
+        ),
+    )
+    invalid = (
+        Example(
+            """
+            from keras.models import Sequential
+            from keras.layers import LSTM, Dense
+            model = Sequential()
+            model.add(LSTM(32, stateful=True, input_shape=(8, 16)))  # expect: RNN001
+            model.add(Dense(1))
+            """
+        ),
+        Example(
+            """
+            import tensorflow as tf
+            inputs = tf.keras.Input(shape=(10, 3))
+            outputs = tf.keras.layers.GRU(8, stateful=True)(inputs)  # expect: RNN001
+            model = tf.keras.Model(inputs, outputs)
+            """,
+            keras=2,
+        ),
+    )
+
+    def check(self, module: ModuleIR) -> Iterator[Finding]:
+        for model in module.models:
+            layers = stateful_layers(model)
+            if not layers or model_batch(model) is not None:
+                continue
+            layer = layers[0]
+            yield self.finding(
+                module,
+                layer.span,
+                f"{layer.label} is stateful but the model has no fixed batch size",
+                self._fix(module, model),
+            )
+
+    def _fix(self, module: ModuleIR, model: Model) -> str:
+        batch = _training_batch(module, model)
+        shape = infer(model).input_shapes[0] if model.inputs else None
+        sample = fmt_shape(shape[1:]) if isinstance(shape, tuple) else "(timesteps, features)"
+        full = fmt_shape((batch, *shape[1:])) if isinstance(shape, tuple) else f"({batch}, timesteps, features)"
+        if module.keras_version >= 3:
+            if model.kind == "sequential":
+                return f"add keras.Input(batch_shape={full}) as the model's first layer"
+            return f"declare the input as keras.Input(batch_shape={full})"
+        if model.kind == "sequential":
+            return f"pass batch_input_shape={full} to the first layer (or batch_size={batch} with input_shape={sample})"
+        return f"declare the input as Input(batch_shape={full})"
+
+
+def _training_batch(module: ModuleIR, model: Model) -> str:
+    """The batch size the code trains with, to put in the fix ('batch_size' if unknown)."""
+    sizes = {
+        batch_size_arg(call) for call in module.calls_of(model, "fit", "evaluate", "predict") if feeds_arrays(call)
+    }
+    if len(sizes) == 1:
+        (size,) = sizes
+        if is_int(size):
+            return str(size)
+    return "batch_size"

@@ -1,0 +1,124 @@
+"""RNN020: the data's rank differs from the model input's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rnnlint.facts import fmt_shape, shapes_ok, x_value
+from rnnlint.ir import ModelCall, ModuleIR
+from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.shapes import Shape, infer
+from rnnlint.values import ArrayValue, Unknown, is_int
+
+DATA_CALLS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch")
+
+
+def model_inputs_and_data(module: ModuleIR) -> Iterator[tuple[ModelCall, Shape, ArrayValue]]:
+    """(call, declared input shape, data) for every data call on a model that builds."""
+    for model in module.models:
+        if not shapes_ok(model):
+            continue
+        declared = infer(model).input_shapes
+        for call in module.calls_of(model, *DATA_CALLS):
+            x = x_value(call)
+            arrays = x if isinstance(x, tuple) else (x,)
+            if len(arrays) != len(declared):
+                continue
+            for shape, array in zip(declared, arrays, strict=True):
+                if isinstance(array, ArrayValue) and not isinstance(array.shape, Unknown):
+                    if not isinstance(shape, Unknown):
+                        yield call, shape, array
+
+
+class DataRank(Rule):
+    code = "RNN020"
+    name = "data-rank"
+    summary = "Data given to a recurrent model must have the rank of its input."
+    doc = """
+    ## What it does
+    Compares the rank of the arrays given to `fit`, `evaluate`, `predict` and
+    `*_on_batch` with the rank of the model's input, typically a 2-D
+    `(samples, features)` table given to an LSTM that wants 3-D
+    `(samples, timesteps, features)`.
+
+    ## Why is this bad?
+    Keras raises "expected ndim=3, found ndim=2" when it first sees the data,
+    and the fix depends on what the columns mean: are they timesteps of one
+    feature, or features of one timestep?
+
+    ## Example
+    ```python
+    X = np.random.rand(100, 8)           # 100 samples, 8 columns
+    model.add(LSTM(16, input_shape=(1, 8)))
+    model.fit(X, y)
+    ```
+
+    ## Use instead
+    ```python
+    X = X.reshape((X.shape[0], 1, X.shape[1]))  # (100, 1, 8)
+    model.fit(X, y)
+    ```
+
+    ## References
+    - https://keras.io/api/layers/recurrent_layers/lstm/ (Call arguments: `inputs`)
+    """
+    valid = (
+        Example(
+            """
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import LSTM, Dense
+            X = np.random.rand(100, 8)
+            X = np.reshape(X, (X.shape[0], 1, X.shape[1]))
+            model = Sequential()
+            model.add(LSTM(16, input_shape=(1, 8)))
+            model.add(Dense(1))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(X, np.zeros((100, 1)))
+            """
+        ),
+    )
+    invalid = (
+        Example(
+            """
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import LSTM, Dense
+            X = np.random.rand(100, 8)
+            model = Sequential()
+            model.add(LSTM(16, input_shape=(1, 8)))
+            model.add(Dense(1))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(X, np.zeros((100, 1)))  # expect: RNN020
+            """
+        ),
+    )
+
+    def check(self, module: ModuleIR) -> Iterator[Finding]:
+        for call, shape, array in model_inputs_and_data(module):
+            if len(array.shape) == len(shape):
+                continue
+            yield self.finding(
+                module,
+                call.span,
+                f"{call.method}() gets data of shape {fmt_shape(array.shape)} ({len(array.shape)}-D) but the model "
+                f"expects {fmt_shape(shape)} ({len(shape)}-D: {_axes(len(shape))})",
+                _reshape_hint(array.shape, shape),
+            )
+
+
+def _axes(rank: int) -> str:
+    return {2: "batch, timesteps", 3: "batch, timesteps, features"}.get(rank, "batch first")
+
+
+def _reshape_hint(data: tuple, declared: tuple) -> str:
+    if len(data) == 2 and len(declared) == 3:
+        samples, columns = data
+        steps, features = declared[1:]
+        n = samples if is_int(samples) else "x.shape[0]"
+        if steps == 1 or (features == columns and not is_int(steps)):
+            return f"reshape it to (samples, 1, {columns}): x.reshape(({n}, 1, {columns}))"
+        if features == 1 or steps == columns:
+            return f"reshape it to (samples, {columns}, 1): x.reshape(({n}, {columns}, 1))"
+        return f"reshape it to (samples, timesteps, features), e.g. x.reshape(({n}, {steps}, {features}))"
+    return f"give the data {len(declared)} axes, shaped like {fmt_shape(declared)} with the samples first"

@@ -1,0 +1,91 @@
+"""RNN021: the data's timesteps or features differ from the model's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rnnlint.facts import fmt_shape
+from rnnlint.ir import ModuleIR
+from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.rnn020_data_rank import model_inputs_and_data
+from rnnlint.values import is_int
+
+AXIS_NAMES = {3: ("batch", "timesteps", "features"), 2: ("batch", "timesteps")}
+
+
+class DataShapeMismatch(Rule):
+    code = "RNN021"
+    name = "data-shape-mismatch"
+    summary = "The data's timesteps and features must match the model's input."
+    doc = """
+    ## What it does
+    Compares each axis but the first of the arrays given to `fit`, `evaluate`,
+    `predict` and `*_on_batch` with the model's declared input shape.
+
+    ## Why is this bad?
+    A model built for 16 features cannot read 3: Keras fails with "Dimensions
+    must be equal, but are 3 and 16" (Keras 3) or an error deep inside the
+    train function (Keras 2). A different number of timesteps fails the same
+    way when the input declares it.
+
+    ## Example
+    ```python
+    model.add(LSTM(32, input_shape=(8, 16)))
+    model.fit(np.zeros((64, 8, 3)), y)
+    ```
+
+    ## Use instead
+    ```python
+    model.add(LSTM(32, input_shape=(8, 3)))
+    model.fit(np.zeros((64, 8, 3)), y)
+    ```
+
+    ## References
+    - https://keras.io/api/layers/recurrent_layers/lstm/
+    """
+    valid = (
+        Example(
+            """
+            import numpy as np
+            import keras
+            inputs = keras.Input(shape=(None, 3))
+            model = keras.Model(inputs, keras.layers.LSTM(4)(inputs))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((64, 8, 3)), np.zeros((64, 4)))
+            model.predict(np.zeros((64, 12, 3)))
+            """
+        ),
+    )
+    invalid = (
+        Example(
+            """
+            import numpy as np
+            from keras.models import Sequential
+            from keras.layers import LSTM
+            model = Sequential()
+            model.add(LSTM(32, input_shape=(8, 16)))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((64, 8, 3)), np.zeros((64, 32)))  # expect: RNN021
+            """
+        ),
+    )
+
+    def check(self, module: ModuleIR) -> Iterator[Finding]:
+        for call, shape, array in model_inputs_and_data(module):
+            if len(array.shape) != len(shape):
+                continue
+            names = AXIS_NAMES.get(len(shape), tuple(f"axis {i}" for i in range(len(shape))))
+            diffs = [
+                f"{names[axis]} {got} vs {want}"
+                for axis, (got, want) in enumerate(zip(array.shape, shape, strict=True))
+                if axis and is_int(got) and is_int(want) and got != want
+            ]
+            if diffs:
+                yield self.finding(
+                    module,
+                    call.span,
+                    f"{call.method}() gets data of shape {fmt_shape(array.shape)} but the model expects "
+                    f"{fmt_shape(shape)} ({', '.join(diffs)})",
+                    f"declare the input as {fmt_shape(array.shape[1:])} or give data shaped "
+                    f"(samples, {', '.join(str(d) for d in shape[1:])})",
+                )

@@ -1,0 +1,85 @@
+"""RNN041: model.reset_states() under Keras 3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rnnlint.ir import ModuleIR
+from rnnlint.rules.base import Example, Finding, Rule
+
+
+class Keras3ModelResetStates(Rule):
+    code = "RNN041"
+    name = "keras3-model-reset-states"
+    summary = "Keras 3 models have no reset_states(); reset the recurrent layers."
+    doc = """
+    ## What it does
+    Under Keras 3, finds `model.reset_states()` calls on a model.
+
+    ## Why is this bad?
+    In Keras 2, `Model.reset_states()` reset every stateful layer. Keras 3
+    removed it from `Model`: the call raises `AttributeError` (often after a
+    whole epoch of training). Recurrent layers still have `reset_states()`
+    and `reset_state()`.
+
+    ## Example
+    ```python
+    for epoch in range(5):
+        model.fit(x, y, batch_size=8, epochs=1, shuffle=False)
+        model.reset_states()
+    ```
+
+    ## Use instead
+    ```python
+    for epoch in range(5):
+        model.fit(x, y, batch_size=8, epochs=1, shuffle=False)
+        for layer in model.layers:
+            if hasattr(layer, "reset_state"):
+                layer.reset_state()
+    ```
+
+    ## References
+    - https://keras.io/api/layers/recurrent_layers/lstm/
+    - https://keras.io/guides/migrating_to_keras_3/
+    """
+    valid = (
+        Example(
+            """
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(8, 15, 2)), keras.layers.LSTM(4, stateful=True)])
+            for layer in model.layers:
+                layer.reset_state()
+            """
+        ),
+        Example(
+            """
+            import tf_keras as keras
+            model = keras.Sequential([keras.layers.LSTM(4, stateful=True, batch_input_shape=(8, 15, 2))])
+            model.reset_states()
+            """,
+            keras=2,
+        ),
+    )
+    invalid = (
+        Example(
+            """
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(8, 15, 2)), keras.layers.LSTM(4, stateful=True)])
+            model.reset_states()  # expect: RNN041
+            """
+        ),
+    )
+
+    def check(self, module: ModuleIR) -> Iterator[Finding]:
+        if module.keras_version < 3:
+            return
+        for call in module.calls:
+            if call.method == "reset_states":
+                name = module.model(call.model).name or "model"
+                yield self.finding(
+                    module,
+                    call.span,
+                    f"Keras 3 models have no reset_states(): {name}.reset_states() raises AttributeError",
+                    f"reset each recurrent layer instead: for layer in {name}.layers: "
+                    "if hasattr(layer, 'reset_state'): layer.reset_state()",
+                )
