@@ -7,9 +7,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rnnlint.ir import ModuleIR, Span
+from rnnlint.ir import ModelCall, ModuleIR, Span
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What rebuilding the model in TensorFlow showed about a finding."""
+
+    status: str  # "confirmed" | "not-reproduced" | "unconfirmed"
+    detail: str
+    keras_version: str | None = None
+    tensorflow_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,13 @@ class Finding:
     span: Span
     keras_version: int
     fix: str | None = None
+    model: int | None = None
+    """The id of the model concerned (``ModuleIR.model``), for confirmation and fixes."""
+    call: ModelCall | None = None
+    """The call concerned (fit, predict ...), when the finding is about one."""
+    layer: int | None = None
+    """The id of the layer concerned, when the finding is about one."""
+    confirmation: Confirmation | None = None
 
     @property
     def text(self) -> str:
@@ -55,8 +72,20 @@ class Rule:
     def check(self, module: ModuleIR) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def finding(self, module: ModuleIR, span: Span, message: str, fix: str | None = None) -> Finding:
-        return Finding(self.code, self.name, message, span, module.keras_version, fix)
+    def finding(
+        self,
+        module: ModuleIR,
+        span: Span,
+        message: str,
+        fix: str | None = None,
+        *,
+        model: int | None = None,
+        call: ModelCall | None = None,
+        layer: int | None = None,
+    ) -> Finding:
+        if call is not None and model is None:
+            model = call.model
+        return Finding(self.code, self.name, message, span, module.keras_version, fix, model, call, layer)
 
     @classmethod
     def documentation(cls) -> str:

@@ -102,6 +102,8 @@ class StatefulWithoutBatchSize(Rule):
                 layer.span,
                 f"{layer.label} is stateful but the model has no fixed batch size",
                 self._fix(module, model),
+                model=model.id,
+                layer=layer.id,
             )
 
     def _fix(self, module: ModuleIR, model: Model) -> str:

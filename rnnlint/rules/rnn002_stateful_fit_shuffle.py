@@ -117,6 +117,7 @@ class StatefulFitShuffle(Rule):
                 "fit() trains a stateful model on a dataset built with .shuffle(), so consecutive "
                 "batches are unrelated and the state carried between them is meaningless",
                 "remove .shuffle() from the pipeline (keep sequences in order for a stateful model)",
+                call=call,
             )
         if not feeds_arrays(call):
             return None
@@ -133,4 +134,5 @@ class StatefulFitShuffle(Rule):
             f"fit() on a stateful model {reason}, so batch k+1 no longer continues batch k "
             "and the state carried between them is meaningless",
             "pass shuffle=False",
+            call=call,
         )

@@ -142,6 +142,7 @@ class StatefulSamplesNotDivisible(Rule):
             f"the stateful model's batch size {batch} does not divide {what}: {call.method}() fails at the "
             "last, partial batch",
             fixes,
+            call=call,
         )
 
 

@@ -108,6 +108,7 @@ class StatefulBatchSizeMismatch(Rule):
                 call.span,
                 f"{call.method}() gets a batch of {count} samples but the stateful model's batch size is {batch}",
                 f"pass exactly {batch} samples per call",
+                call=call,
             )
         used = batch_size_arg(call)
         if not is_int(used) or used == batch:
@@ -120,4 +121,5 @@ class StatefulBatchSizeMismatch(Rule):
             call.span,
             f"{call.method}() uses {said} but the stateful model's batch size is fixed to {batch}",
             f"pass batch_size={batch}",
+            call=call,
         )

@@ -101,6 +101,7 @@ class StatefulLoopWithoutReset(Rule):
                         f"{call.method}() runs in a loop over epochs on a stateful model but nothing in the "
                         "loop resets the states, so each epoch starts from the state the last one ended with",
                         self._fix(module, model),
+                        call=call,
                     )
 
     @staticmethod

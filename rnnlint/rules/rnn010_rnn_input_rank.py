@@ -111,7 +111,7 @@ class RnnInputRank(Rule):
             )
         else:
             fix = "declare input_shape=(timesteps, features) without the batch size"
-        return self.finding(module, node.layer.span, message, fix)
+        return self.finding(module, node.layer.span, message, fix, model=model.id, layer=node.layer.id)
 
 
 def _expects_sequence(node: Node) -> bool:

@@ -95,6 +95,8 @@ class StackedRnnMissingReturnSequences(Rule):
                     f"{feeding.layer.label} returns only its last output {fmt_shape(output)}, but "
                     f"{node.layer.label} on line {node.layer.span.line} needs a sequence (batch, timesteps, features)",
                     f"add return_sequences=True to {core.label}",
+                    model=model.id,
+                    layer=core.id,
                 )
 
 

@@ -100,9 +100,11 @@ class InputShapeIncludesBatch(Rule):
                 reason = _looks_like_batch(module, model, sample)
                 if reason is None:
                     continue
-                yield self._report(module, layer, node.layer, sample, reason)
+                yield self._report(module, model, layer, node.layer, sample, reason)
 
-    def _report(self, module: ModuleIR, input_layer: Layer, rnn: Layer, sample: tuple, reason: str) -> Finding:
+    def _report(
+        self, module: ModuleIR, model: Model, input_layer: Layer, rnn: Layer, sample: tuple, reason: str
+    ) -> Finding:
         first, *rest = sample
         written = "input_shape" if input_layer.get("implicit") else "shape"
         span = rnn.span if input_layer.get("implicit") else input_layer.span
@@ -116,6 +118,8 @@ class InputShapeIncludesBatch(Rule):
             f"{written}={fmt_shape(sample)} includes {first}, {reason}: Keras adds the batch axis in front, so "
             f"{rnn.label} gets 4-D input {fmt_shape((None, *sample))} instead of (batch, timesteps, features)",
             f"use {written}={fmt_shape(tuple(rest))}, or {batch_form} to fix the batch size",
+            model=model.id,
+            layer=input_layer.id,
         )
 
 

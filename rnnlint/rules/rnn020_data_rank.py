@@ -104,6 +104,7 @@ class DataRank(Rule):
                 f"{call.method}() gets data of shape {fmt_shape(array.shape)} ({len(array.shape)}-D) but the model "
                 f"expects {fmt_shape(shape)} ({len(shape)}-D: {_axes(len(shape))})",
                 _reshape_hint(array.shape, shape),
+                call=call,
             )
 
 

@@ -88,4 +88,5 @@ class DataShapeMismatch(Rule):
                     f"{fmt_shape(shape)} ({', '.join(diffs)})",
                     f"declare the input as {fmt_shape(array.shape[1:])} or give data shaped "
                     f"(samples, {', '.join(str(d) for d in shape[1:])})",
+                    call=call,
                 )

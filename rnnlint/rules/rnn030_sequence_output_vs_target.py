@@ -30,10 +30,9 @@ def outputs_and_targets(module: ModuleIR) -> Iterator[tuple[Model, ModelCall, Sh
 
 def has_time_axis_mismatch(output: Shape, target: tuple, loss: str) -> bool:
     """True when one of output and target has a time axis the other lacks."""
-    target_rank = len(target) + (1 if is_sparse(loss) else 0)
-    if is_sparse(loss) and len(target) == len(output) and target[-1] == 1:
-        target_rank = len(output)
-    target_rank = max(target_rank, 2)
+    if is_sparse(loss):  # integer labels: one axis fewer than the output (or a last axis of 1)
+        return (len(output) == 3 and len(target) == 1) or (len(output) == 2 and len(target) == 3)
+    target_rank = max(len(target), 2)  # Keras reads (n,) targets as (n, 1)
     return (len(output) == 3 and target_rank == 2) or (len(output) == 2 and target_rank == 3)
 
 
@@ -151,4 +150,4 @@ class SequenceOutputVsTarget(Rule):
                     f"{call.method}() on line {call.span.line} have a time axis {fmt_shape(target)}"
                 )
                 fix = f"set return_sequences=True on {anchor.label} to predict every timestep"
-            yield self.finding(module, anchor.span, message, fix)
+            yield self.finding(module, anchor.span, message, fix, call=call, layer=anchor.id)

@@ -116,6 +116,8 @@ class OutputTargetMismatch(Rule):
                     layer.span,
                     f"{problem} (targets given on line {call.span.line})",
                     _fix(layer, output, target, loss),
+                    call=call,
+                    layer=layer.id,
                 )
         for model in module.models:
             layer = _final_layer(model)
@@ -125,6 +127,8 @@ class OutputTargetMismatch(Rule):
                     layer.span,
                     f"softmax over a single unit always outputs 1.0: {layer.label} cannot learn anything",
                     "use activation='sigmoid' for a binary target, or one unit per class with softmax",
+                    model=model.id,
+                    layer=layer.id,
                 )
 
 

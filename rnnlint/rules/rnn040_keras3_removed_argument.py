@@ -92,7 +92,16 @@ class Keras3RemovedArgument(Rule):
                         f"Keras 3 has no {arg.keyword}= argument on layers: {layer.kind}(...) raises "
                         f"'Unrecognized keyword arguments passed to {layer.kind}'",
                         _fix(layer, arg.keyword),
+                        model=_model_of(module, layer),
+                        layer=layer.id,
                     )
+
+
+def _model_of(module: ModuleIR, layer: Layer) -> int | None:
+    for model in module.models:
+        if any(candidate.id == layer.id for candidate in model.layers):
+            return model.id
+    return None
 
 
 def _fix(layer: Layer, keyword: str) -> str:

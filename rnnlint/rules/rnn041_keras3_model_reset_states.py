@@ -82,4 +82,5 @@ class Keras3ModelResetStates(Rule):
                     f"Keras 3 models have no reset_states(): {name}.reset_states() raises AttributeError",
                     f"reset each recurrent layer instead: for layer in {name}.layers: "
                     "if hasattr(layer, 'reset_state'): layer.reset_state()",
+                    call=call,
                 )
