@@ -625,7 +625,7 @@ class Extractor:
             for frame in self.loops:
                 frame.resets_states = True
         if isinstance(receiver, ModelRef):
-            return self.call_model_method(receiver, name, args, arg_list, node)
+            return self.call_model_method(receiver, name, args, kwargs, arg_list, node)
         if isinstance(receiver, (ClassValue, FunctionValue)):
             return UNKNOWN
         if isinstance(receiver, tuple) and name in ("append", "extend"):
@@ -635,9 +635,18 @@ class Extractor:
         return evaluate.method(receiver, name, args, kwargs)
 
     def call_model_method(
-        self, model: ModelRef, name: str, args: list[Value], arg_list: tuple[Arg, ...], node: cst.Call
+        self,
+        model: ModelRef,
+        name: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        arg_list: tuple[Arg, ...],
+        node: cst.Call,
     ) -> Value:
         build = self.models[model.model_id]
+        attribute = build.attrs.get(name)
+        if isinstance(attribute, LayerRef):  # self.lstm(x) in a subclassed model's call
+            return self.apply_layer(self.layers[attribute.layer_id], args, kwargs, node)
         if name == "add":
             if self.uncertain or not args:
                 build.complete = False
@@ -646,7 +655,7 @@ class Extractor:
             return None
         method = build.attrs.get(name)
         if isinstance(method, FunctionValue):
-            return self.call_function(method, [model, *args], {})
+            return self.call_function(method, [model, *args], kwargs)
         if name in MODEL_METHODS:
             if name == "build":
                 build.build_shape = (
@@ -1037,7 +1046,7 @@ class _AssignedNames(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-            if func.attr.value in ("append", "extend", "insert", "update", "pop", "add"):
+            if func.attr.value in ("append", "extend", "insert", "update", "pop"):
                 self.names.append(func.value.value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:

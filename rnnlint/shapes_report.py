@@ -54,13 +54,17 @@ def _flag(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def named_shape(shape: Shape) -> str:
-    """``(32, 8, 32)  batch, timesteps, features``."""
+def shape_text(shape: Shape) -> str:
     if isinstance(shape, Unknown) or shape is None:
         return "?"
-    names = AXES.get(len(shape))
-    text = fmt_shape(tuple("None" if d is None else d for d in shape))
-    return f"{text}  {', '.join(names)}" if names else text
+    return fmt_shape(tuple("None" if d is None else d for d in shape))
+
+
+def axes_text(shape: Shape) -> str:
+    """What each axis means, so that batch, timesteps and features are never confused."""
+    if isinstance(shape, Unknown) or shape is None:
+        return ""
+    return ", ".join(AXES.get(len(shape), ()))
 
 
 def _cell(value: object) -> str:
@@ -86,12 +90,13 @@ def text(modules: Sequence[ModuleIR]) -> str:
 
 
 def _model_table(module: ModuleIR, model: Model) -> str:
-    header = ("line", "layer", "output shape", "units", "params", "stateful", "return_sequences")
+    header = ("line", "layer", "output shape", "axes", "units", "params", "stateful", "return_sequences")
     table = [
         (
             str(r.line),
             r.layer,
-            named_shape(r.output),
+            shape_text(r.output),
+            axes_text(r.output),
             _cell(r.units),
             _cell(r.params),
             _cell(r.stateful),

@@ -120,6 +120,8 @@ class OutputTargetMismatch(Rule):
                     layer=layer.id,
                 )
         for model in module.models:
+            if not model.outputs:
+                continue
             layer = _final_layer(model)
             if model.id not in reported and _units(layer) == 1 and _activation(layer) == "softmax":
                 yield self.finding(
@@ -133,8 +135,7 @@ class OutputTargetMismatch(Rule):
 
 
 def _final_layer(model: Model) -> Layer:
-    layer = model.nodes[model.outputs[0].node].layer if model.outputs else model.nodes[-1].layer
-    return layer
+    return model.nodes[model.outputs[0].node].layer
 
 
 def _units(layer: Layer) -> object:
