@@ -12,7 +12,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from rnnlint.values import UNKNOWN, ArrayValue, DatasetValue, Unknown, Value, is_int, is_known
+from rnnlint.values import UNKNOWN, ArrayValue, DatasetValue, ListValue, LoopIndex, Unknown, Value, is_int, is_known
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
@@ -42,6 +42,8 @@ def binary(op: str, left: Value, right: Value) -> Value:
     func = _BINARY.get(op)
     if func is None or not is_known(left) or not is_known(right):
         return UNKNOWN
+    if isinstance(left, LoopIndex) or isinstance(right, LoopIndex):
+        return _shift(op, left, right)
     both_numbers = isinstance(left, _NUMBER) and isinstance(right, _NUMBER)
     sequence_ok = op in "+*" and (
         (isinstance(left, (tuple, str)) and type(left) is type(right) and op == "+")
@@ -58,6 +60,15 @@ def binary(op: str, left: Value, right: Value) -> Value:
     if isinstance(result, int) and abs(result) > _MAX_INT:
         return UNKNOWN
     return result
+
+
+def _shift(op: str, left: Value, right: Value) -> Value:
+    """``i + n``, ``n + i`` and ``i - n`` for a loop index ``i``."""
+    if isinstance(left, LoopIndex) and is_int(right) and op in "+-":
+        return LoopIndex(left.offset + right if op == "+" else left.offset - right)
+    if isinstance(right, LoopIndex) and is_int(left) and op == "+":
+        return LoopIndex(right.offset + left)
+    return UNKNOWN
 
 
 def compare(op: str, left: Value, right: Value) -> Value:
@@ -122,6 +133,14 @@ def _slice_known(item: slice) -> bool:
     return all(part is None or is_int(part) for part in (item.start, item.stop, item.step))
 
 
+def _window_length(item: slice) -> Value:
+    """``x[i:i + n]`` in a loop over ``i`` has ``n`` rows."""
+    start, stop = item.start, item.stop
+    if isinstance(start, LoopIndex) and isinstance(stop, LoopIndex) and item.step is None:
+        return stop.offset - start.offset if stop.offset >= start.offset else UNKNOWN
+    return UNKNOWN
+
+
 def _subscript_array(value: ArrayValue, index: Value) -> Value:
     items = index if isinstance(index, tuple) else (index,)
     if isinstance(value.shape, Unknown):
@@ -144,7 +163,7 @@ def _subscript_array(value: ArrayValue, index: Value) -> Value:
         elif isinstance(item, slice):
             shape.append(_slice_length(dims.pop(0), item))
             used += 1
-        elif is_int(item):
+        elif is_int(item) or isinstance(item, LoopIndex):
             dims.pop(0)
             used += 1
         else:
@@ -154,7 +173,7 @@ def _subscript_array(value: ArrayValue, index: Value) -> Value:
 
 def _slice_length(length: Value, item: slice) -> Value:
     if not _slice_known(item):
-        return UNKNOWN
+        return _window_length(item)
     if is_int(length):
         return len(range(length)[item])
     return UNKNOWN  # x[:n] has min(len(x), n) rows
@@ -193,6 +212,11 @@ def reshape(array: Value, shape: Value) -> Value:
 def _array_from_literal(value: Value) -> Value:
     if isinstance(value, ArrayValue):
         return value
+    if isinstance(value, ListValue):
+        element = _array_from_literal(value.element)
+        if isinstance(element, ArrayValue) and isinstance(element.shape, tuple):
+            return ArrayValue((value.length, *element.shape))
+        return ArrayValue(UNKNOWN)
     if isinstance(value, tuple):
         if not value:
             return ArrayValue((0,))
@@ -341,6 +365,8 @@ def _call_builtin(qualname: str, args: list[Value], kwargs: dict[str, Value]) ->
             return value.samples
         if isinstance(value, range):
             return len(value)
+        if isinstance(value, ListValue):
+            return value.length
         return UNKNOWN
     if not all(is_known(arg) for arg in args):
         return UNKNOWN

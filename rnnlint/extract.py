@@ -27,6 +27,8 @@ from rnnlint.values import (
     DatasetValue,
     LayerRef,
     LayersOf,
+    ListValue,
+    LoopIndex,
     ModelRef,
     ModuleRef,
     TensorValue,
@@ -136,6 +138,7 @@ class Scope:
 class LoopFrame:
     span: Span
     resets_states: bool = False
+    appends: dict[str, list[Value]] = field(default_factory=dict)
 
 
 @dataclass
@@ -275,6 +278,12 @@ class Extractor:
 
     def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
         if isinstance(small, cst.Expr):
+            if self.loops and _append_target(small.value) in self.loops[-1].appends:
+                call = small.value
+                assert isinstance(call, cst.Call)
+                name = _append_target(call)
+                self.loops[-1].appends[name].append(self.eval(call.args[0].value, scope))
+                return
             self.eval(small.value, scope)
         elif isinstance(small, cst.Assign):
             value = self.eval(small.value, scope)
@@ -366,16 +375,16 @@ class Extractor:
         scope.names = merged
 
     def exec_loop(self, statement: cst.For | cst.While, scope: Scope) -> None:
-        if isinstance(statement, cst.For):
-            self.eval(statement.iter, scope)
-        else:
-            self.eval(statement.test, scope)
+        iterable = self.eval(statement.iter if isinstance(statement, cst.For) else statement.test, scope)
         changed = set(_assigned_names(statement.body))
         if isinstance(statement, cst.For):
             changed.update(_target_names(statement.target))
+        collected = self.collected_lists(statement, iterable, scope)
         for name in changed:
             scope.names[name] = UNKNOWN
-        frame = LoopFrame(self.span(statement))
+        if isinstance(statement, cst.For) and isinstance(statement.target, cst.Name) and isinstance(iterable, range):
+            scope.names[statement.target.value] = LoopIndex()
+        frame = LoopFrame(self.span(statement), appends={name: [] for name in collected})
         self.loops.append(frame)
         self.uncertain += 1
         try:
@@ -389,6 +398,21 @@ class Extractor:
             self.loops.pop()
         for name in changed | set(_assigned_names(statement.body)):
             scope.names[name] = UNKNOWN
+        for name, length in collected.items():
+            elements = frame.appends[name]
+            if len(elements) == 1 and not isinstance(elements[0], Unknown):
+                scope.names[name] = ListValue(length, elements[0])
+
+    def collected_lists(self, statement: cst.For | cst.While, iterable: Value, scope: Scope) -> dict[str, int]:
+        """Empty lists that a ``for`` loop over a known range fills with one
+        ``append`` per turn (windowing code), with the number of turns."""
+        if not isinstance(statement, cst.For) or not isinstance(iterable, range):
+            return {}
+        collected = {}
+        for name in _unconditional_appends(statement.body.body):
+            if scope.lookup(name) == () and _assigned_names(statement.body).count(name) == 1:
+                collected[name] = len(iterable)
+        return collected
 
     # -- assignment --------------------------------------------------------
 
@@ -1056,6 +1080,32 @@ class _AssignedNames(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.names.append(node.name.value)
         return False
+
+
+def _append_target(expression: cst.BaseExpression) -> str | None:
+    """``name`` for an expression ``name.append(value)``."""
+    if (
+        isinstance(expression, cst.Call)
+        and isinstance(expression.func, cst.Attribute)
+        and isinstance(expression.func.value, cst.Name)
+        and expression.func.attr.value == "append"
+        and len(expression.args) == 1
+        and not expression.args[0].star
+        and expression.args[0].keyword is None
+    ):
+        return expression.func.value.value
+    return None
+
+
+def _unconditional_appends(body: Sequence[cst.CSTNode]) -> list[str]:
+    """Names appended to exactly once per turn, at the top level of a loop body."""
+    names = []
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Expr) and (name := _append_target(small.value)):
+                    names.append(name)
+    return [name for name in names if names.count(name) == 1]
 
 
 def _assigned_names(node: cst.CSTNode) -> list[str]:

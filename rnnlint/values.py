@@ -100,6 +100,23 @@ class LayersOf:
     index: int | None = None
 
 
+@dataclass(frozen=True)
+class LoopIndex:
+    """The variable of ``for i in range(...)``, plus a constant: in windowing
+    code ``x[i:i + n]`` has ``n`` rows whatever ``i`` is."""
+
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class ListValue:
+    """A list built by ``append`` in a loop of known length: ``length`` copies
+    of one element's abstract value."""
+
+    length: int
+    element: Any
+
+
 def is_int(value: Value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
