@@ -114,3 +114,25 @@ def test_datasets_remember_shuffle() -> None:
     source = PRELUDE + "ds = tf.data.Dataset.from_tensor_slices(x).map(f)\nresult = ds.shuffle(100).batch(8)\n"
     assert value_of(source) == DatasetValue(shuffled=True)
     assert value_of(source, "ds") == DatasetValue(shuffled=False)
+
+
+def test_windowing_loop_with_literal_sizes() -> None:
+    source = PRELUDE + (
+        "def windows(data, look_back=1):\n"
+        "    xs, ys = [], []\n"
+        "    for i in range(len(data) - look_back - 1):\n"
+        "        xs.append(data[i:(i + look_back), 0])\n"
+        "        ys.append(data[i + look_back, 0])\n"
+        "    return np.array(xs), np.array(ys)\n"
+        "x, y = windows(np.random.rand(100, 1), 3)\n"
+        "result = np.reshape(x, (x.shape[0], x.shape[1], 1)).shape\n"
+    )
+    assert value_of(source) == (96, 3, 1)
+    assert value_of(source, "y").shape == (96,)
+
+
+def test_a_list_appended_conditionally_is_unknown() -> None:
+    source = PRELUDE + (
+        "xs = []\nfor i in range(10):\n    if i % 2:\n        xs.append(np.zeros((3,)))\nresult = np.array(xs)\n"
+    )
+    assert value_of(source) == ArrayValue(UNKNOWN)
