@@ -304,7 +304,9 @@ def _shape_first(args: list[Value], kwargs: dict[str, Value]) -> Value:
 
 
 def _array(args: list[Value], kwargs: dict[str, Value]) -> Value:
-    return _array_from_literal(args[0]) if args else UNKNOWN
+    """``np.array(x)`` is an array even when nothing is known of ``x``."""
+    result = _array_from_literal(args[0]) if args else UNKNOWN
+    return ArrayValue(UNKNOWN) if isinstance(result, Unknown) else result
 
 
 def _from_tensor_slices(args: list[Value], kwargs: dict[str, Value]) -> Value:
