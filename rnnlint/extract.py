@@ -34,7 +34,6 @@ from rnnlint.values import (
     TensorValue,
     Unknown,
     Value,
-    is_int,
 )
 
 MODEL_METHODS = frozenset(
@@ -278,11 +277,10 @@ class Extractor:
 
     def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
         if isinstance(small, cst.Expr):
-            if self.loops and _append_target(small.value) in self.loops[-1].appends:
-                call = small.value
-                assert isinstance(call, cst.Call)
-                name = _append_target(call)
-                self.loops[-1].appends[name].append(self.eval(call.args[0].value, scope))
+            name = _append_target(small.value)
+            if self.loops and name is not None and name in self.loops[-1].appends:
+                assert isinstance(small.value, cst.Call)
+                self.loops[-1].appends[name].append(self.eval(small.value.args[0].value, scope))
                 return
             self.eval(small.value, scope)
         elif isinstance(small, cst.Assign):
@@ -542,7 +540,7 @@ class Extractor:
         owner = self.eval(node.value, scope)
         indices = tuple(self.eval_slice(element.slice, scope) for element in node.slice)
         index = indices[0] if len(indices) == 1 else indices
-        if isinstance(owner, LayersOf) and owner.index is None and is_int(index):
+        if isinstance(owner, LayersOf) and owner.index is None and isinstance(index, int):
             return LayersOf(owner.model_id, index)
         return evaluate.subscript(owner, index)
 

@@ -32,7 +32,7 @@ def discover(paths: tuple[str, ...]) -> Discovery:
 
 
 def _walk(root: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not _skipped(folder, d))
         found.extend(os.path.join(folder, name) for name in sorted(names) if name.endswith(SOURCE_SUFFIXES))

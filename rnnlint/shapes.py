@@ -266,7 +266,7 @@ def _bidirectional(layer: Layer, main: Shape, inputs: Sequence[Shape]) -> NodeSh
     else:
         merged = UNKNOWN
     outputs = (merged, *states, *states) if merge is not None else (output, output, *states, *states)
-    params = inner.params * 2 if is_int(inner.params) else UNKNOWN
+    params = inner.params * 2 if isinstance(inner.params, int) else UNKNOWN
     return NodeShapes(tuple(inputs), outputs, params)
 
 
@@ -337,9 +337,9 @@ def _embedding(layer: Layer, shape: Shape) -> tuple[Shape, int | Unknown]:
 def _passthrough(layer: Layer, shape: Shape) -> tuple[Shape, int | Unknown]:
     features = shape[-1] if not isinstance(shape, Unknown) and shape else UNKNOWN
     if layer.kind == "BatchNormalization":
-        return shape, 4 * features if is_int(features) else UNKNOWN
+        return shape, 4 * features if isinstance(features, int) else UNKNOWN
     if layer.kind == "LayerNormalization":
-        return shape, 2 * features if is_int(features) else UNKNOWN
+        return shape, 2 * features if isinstance(features, int) else UNKNOWN
     if layer.kind == "PReLU":
         return shape, UNKNOWN
     return shape, 0

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape, shapes_ok, x_value
 from rnnlint.ir import ModelCall, ModuleIR
 from rnnlint.rules.base import Example, Finding, Rule
-from rnnlint.shapes import Shape, infer
-from rnnlint.values import ArrayValue, Unknown, is_int
+from rnnlint.shapes import infer
+from rnnlint.values import ArrayValue, is_int
 
 DATA_CALLS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch")
 
 
-def model_inputs_and_data(module: ModuleIR) -> Iterator[tuple[ModelCall, Shape, ArrayValue]]:
-    """(call, declared input shape, data) for every data call on a model that builds."""
+def model_inputs_and_data(module: ModuleIR) -> Iterator[tuple[ModelCall, tuple, tuple]]:
+    """(call, declared input shape, data shape) for every data call on a model that builds."""
     for model in module.models:
         if not shapes_ok(model):
             continue
@@ -25,9 +25,8 @@ def model_inputs_and_data(module: ModuleIR) -> Iterator[tuple[ModelCall, Shape, 
             if len(arrays) != len(declared):
                 continue
             for shape, array in zip(declared, arrays, strict=True):
-                if isinstance(array, ArrayValue) and not isinstance(array.shape, Unknown):
-                    if not isinstance(shape, Unknown):
-                        yield call, shape, array
+                if isinstance(array, ArrayValue) and isinstance(array.shape, tuple) and isinstance(shape, tuple):
+                    yield call, shape, array.shape
 
 
 class DataRank(Rule):
@@ -95,15 +94,15 @@ class DataRank(Rule):
     )
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
-        for call, shape, array in model_inputs_and_data(module):
-            if len(array.shape) == len(shape):
+        for call, shape, data in model_inputs_and_data(module):
+            if len(data) == len(shape):
                 continue
             yield self.finding(
                 module,
                 call.span,
-                f"{call.method}() gets data of shape {fmt_shape(array.shape)} ({len(array.shape)}-D) but the model "
+                f"{call.method}() gets data of shape {fmt_shape(data)} ({len(data)}-D) but the model "
                 f"expects {fmt_shape(shape)} ({len(shape)}-D: {_axes(len(shape))})",
-                _reshape_hint(array.shape, shape),
+                _reshape_hint(data, shape),
                 call=call,
             )
 

@@ -71,22 +71,22 @@ class DataShapeMismatch(Rule):
     )
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
-        for call, shape, array in model_inputs_and_data(module):
-            if len(array.shape) != len(shape):
+        for call, shape, data in model_inputs_and_data(module):
+            if len(data) != len(shape):
                 continue
             names = AXIS_NAMES.get(len(shape), tuple(f"axis {i}" for i in range(len(shape))))
             diffs = [
                 f"{names[axis]} {got} vs {want}"
-                for axis, (got, want) in enumerate(zip(array.shape, shape, strict=True))
+                for axis, (got, want) in enumerate(zip(data, shape, strict=True))
                 if axis and is_int(got) and is_int(want) and got != want
             ]
             if diffs:
                 yield self.finding(
                     module,
                     call.span,
-                    f"{call.method}() gets data of shape {fmt_shape(array.shape)} but the model expects "
+                    f"{call.method}() gets data of shape {fmt_shape(data)} but the model expects "
                     f"{fmt_shape(shape)} ({', '.join(diffs)})",
-                    f"declare the input as {fmt_shape(array.shape[1:])} or give data shaped "
+                    f"declare the input as {fmt_shape(data[1:])} or give data shaped "
                     f"(samples, {', '.join(str(d) for d in shape[1:])})",
                     call=call,
                 )
