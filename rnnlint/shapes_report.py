@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rnnlint.facts import fmt_shape, recurrent_core
 from rnnlint.ir import Model, ModuleIR
+from rnnlint.kerasnames import CONV_RECURRENT
 from rnnlint.shapes import Shape, infer
 from rnnlint.values import Unknown
 
@@ -20,6 +21,7 @@ class LayerRow:
     line: int
     layer: str
     output: Shape
+    axes: str
     units: object
     params: object
     stateful: bool | None
@@ -35,12 +37,17 @@ def rows(model: Model) -> list[LayerRow]:
             continue
         core = recurrent_core(layer)
         holder = core or layer
-        units = holder.get("units", holder.get("filters", None))
+        cell = holder.wrapped if holder.kind == "RNN" and holder.wrapped is not None else holder
+        units = cell.get("units", holder.get("filters", None))
+        axes = (
+            "" if layer.kind in CONV_RECURRENT else axes_text(node_shapes.outputs[0] if node_shapes.outputs else None)
+        )
         result.append(
             LayerRow(
                 layer.span.line,
                 layer.label if layer.known else f"{layer.kind} (not analysed)",
                 node_shapes.outputs[0] if node_shapes.outputs else None,
+                axes,
                 units,
                 node_shapes.params,
                 _flag(holder.get("stateful", False)) if core else None,
@@ -96,7 +103,7 @@ def _model_table(module: ModuleIR, model: Model) -> str:
             str(r.line),
             r.layer,
             shape_text(r.output),
-            axes_text(r.output),
+            r.axes,
             _cell(r.units),
             _cell(r.params),
             _cell(r.stateful),
