@@ -949,6 +949,7 @@ class Extractor:
         outputs = _tensors(build.outputs)
         if inputs is None or outputs is None:
             return Model(build.id, build.kind, build.span, build.name, (), (), (), False, build.build_shape)
+        starts = {ref.node for ref in inputs}
         reachable: set[int] = set()
         stack = [ref.node for ref in outputs]
         while stack:
@@ -956,19 +957,13 @@ class Extractor:
             if index in reachable:
                 continue
             reachable.add(index)
-            stack.extend(ref.node for ref in self.nodes[index].inputs)
-        reachable.update(ref.node for ref in inputs)
+            if index not in starts:  # Keras stops at the model's inputs
+                stack.extend(ref.node for ref in self.nodes[index].inputs)
+        reachable.update(starts)
         order = sorted(reachable)
         local = {index: position for position, index in enumerate(order)}
-        nodes = tuple(
-            Node(
-                self.nodes[index].layer,
-                tuple(TensorRef(local[ref.node], ref.index) for ref in self.nodes[index].inputs),
-                self.nodes[index].span,
-                self.nodes[index].initial_state,
-            )
-            for index in order
-        )
+        nodes = tuple(self._local_node(index, index in starts, local) for index in order)
+        disconnected = any(self.nodes[index].layer.kind == "InputLayer" and index not in starts for index in order)
         return Model(
             build.id,
             build.kind,
@@ -977,9 +972,19 @@ class Extractor:
             nodes,
             tuple(TensorRef(local[ref.node], ref.index) for ref in inputs),
             tuple(TensorRef(local[ref.node], ref.index) for ref in outputs),
-            build.complete,
+            build.complete and not disconnected,
             build.build_shape,
         )
+
+    def _local_node(self, index: int, is_input: bool, local: dict[int, int]) -> Node:
+        """Node ``index`` renumbered for one model; an intermediate tensor used as
+        the model's input becomes an input of unknown shape."""
+        node = self.nodes[index]
+        if is_input and node.layer.kind != "InputLayer":
+            layer = Layer(self.new_id(), "InputLayer", node.span, (), (), None, known=False)
+            return Node(layer, (), node.span)
+        inputs = tuple(TensorRef(local[ref.node], ref.index) for ref in node.inputs)
+        return Node(node.layer, inputs, node.span, node.initial_state)
 
 
 def _tensors(value: Value) -> tuple[TensorRef, ...] | None:

@@ -140,3 +140,16 @@ def test_keras_version_auto() -> None:
     assert ir("import tf_keras as keras\n", "auto").keras_version == 2
     assert ir("import keras\n", "2").keras_version == 2
     assert ir("import tf_keras\n", "3").keras_version == 3
+
+
+def test_functional_model_on_an_intermediate_tensor_stops_there() -> None:
+    source = (
+        "import keras\nfrom keras import layers\n"
+        "x = keras.Input(shape=(4, 3))\nh = layers.LSTM(5, return_sequences=True)(x)\n"
+        "model = keras.Model(h, layers.GRU(2)(h))\n"
+        "other = keras.Model(keras.Input(shape=(6,)), layers.Dense(2)(keras.Input(shape=(6,))))\n"
+    )
+    first, second = ir(source).models
+    assert [node.layer.kind for node in first.nodes] == ["InputLayer", "GRU"]
+    assert not first.nodes[0].layer.known
+    assert not second.complete  # output not connected to the inputs: Keras refuses it

@@ -8,7 +8,7 @@ from rnnlint.facts import fmt_shape, is_sparse, last_recurrent, loss_of, shapes_
 from rnnlint.ir import Model, ModelCall, ModuleIR
 from rnnlint.rules.base import Example, Finding, Rule
 from rnnlint.shapes import Shape, infer
-from rnnlint.values import ArrayValue, Unknown
+from rnnlint.values import ArrayValue, Unknown, is_int
 
 TARGET_CALLS = ("fit", "evaluate", "train_on_batch", "test_on_batch")
 
@@ -22,6 +22,8 @@ def outputs_and_targets(module: ModuleIR) -> Iterator[tuple[Model, ModelCall, Sh
         output = infer(model).output_shapes[0]
         if loss is None or isinstance(output, Unknown):
             continue
+        if last_recurrent(model) is None:
+            continue  # the rule is about recurrent layers' return_sequences
         for call in module.calls_of(model, *TARGET_CALLS):
             y = y_value(call)
             if isinstance(y, ArrayValue) and isinstance(y.shape, tuple) and y.shape:
@@ -33,6 +35,10 @@ def has_time_axis_mismatch(output: Shape, target: tuple, loss: str) -> bool:
     if is_sparse(loss):  # integer labels: one axis fewer than the output (or a last axis of 1)
         return (len(output) == 3 and len(target) == 1) or (len(output) == 2 and len(target) == 3)
     target_rank = max(len(target), 2)  # Keras reads (n,) targets as (n, 1)
+    if len(output) == 3 and target_rank == 2 and output[-1] == 1:
+        # Keras squeezes a last axis of 1: (n, t) targets fit (batch, t, 1) outputs
+        steps, target_steps = output[1], target[1] if len(target) == 2 else 1
+        return is_int(steps) and is_int(target_steps) and steps != target_steps
     return (len(output) == 3 and target_rank == 2) or (len(output) == 2 and target_rank == 3)
 
 
@@ -97,6 +103,16 @@ class SequenceOutputVsTarget(Rule):
             model.fit(np.zeros((100, 40)), np.zeros((100, 40)))
             """
         ),
+        Example(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(shape=(12, 5)), keras.layers.GRU(8, return_sequences=True),
+                                      keras.layers.Dense(1)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.random.rand(800, 12, 5), np.random.rand(800, 12))
+            """
+        ),
     )
     invalid = (
         Example(
@@ -133,7 +149,8 @@ class SequenceOutputVsTarget(Rule):
                 continue
             reported.add(model.id)
             found = last_recurrent(model)
-            anchor = found[1].layer if found else model.nodes[model.outputs[0].node].layer
+            assert found is not None
+            anchor = found[1].layer
             if len(output) == 3:
                 steps = output[1]
                 message = (
