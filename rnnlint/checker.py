@@ -7,14 +7,19 @@ Never raises for bad input: a file that cannot be read or parsed becomes an
 
 from __future__ import annotations
 
+import ast
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
 from rnnlint.extract import extract
 from rnnlint.ir import ModuleIR, Span
+from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
+from rnnlint.notebook import Notebook, NotebookError
+from rnnlint.notebook import parse as parse_notebook
+from rnnlint.prefilter import may_concern_recurrent_models
 from rnnlint.rules import Finding, Rule
 
 SYNTAX_ERROR = "E999"
@@ -28,22 +33,35 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     errors: tuple[Finding, ...] = field(default=())
     module: ModuleIR | None = None
+    source: str | None = None
+    """The Python text checked: suppression comments and source excerpts are read from it."""
+    notebook: Notebook | None = None
+    """For a notebook, how the lines of ``source`` map back to its cells."""
 
 
-def check_source(path: str, source: str, rules: Sequence[Rule], keras: str = "auto") -> FileResult:
+def check_source(
+    path: str, source: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+) -> FileResult:
+    """``prefilter``: skip, without parsing, a source that cannot hold a recurrent model."""
+    if prefilter and not may_concern_recurrent_models(source):
+        return FileResult(path, source=source)
+    too_deep = _too_deep_for_python(path, source)
+    if too_deep is not None:
+        return FileResult(path, errors=(too_deep,), source=source)
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         column = error.raw_column + 1 if hasattr(error, "raw_column") else error.editor_column
         span = Span(path, error.raw_line, column, error.raw_line, column)
         message = f"SyntaxError: {error.message}"
-        return FileResult(path, errors=(Finding(SYNTAX_ERROR, "syntax-error", message, span, 0),))
+        return FileResult(path, errors=(Finding(SYNTAX_ERROR, "syntax-error", message, span, 0),), source=source)
     except (RecursionError, MemoryError) as error:
-        return FileResult(path, errors=(_error(path, SYNTAX_ERROR, "syntax-error", f"cannot parse: {error!r}"),))
+        error_finding = _error(path, SYNTAX_ERROR, "syntax-error", f"cannot parse: {error!r}")
+        return FileResult(path, errors=(error_finding,), source=source)
     try:
-        module = extract(path, tree, keras)
+        module = extract(path, tree, keras, source)
     except Exception as error:
-        return FileResult(path, errors=(_internal(path, "extraction", error),))
+        return FileResult(path, errors=(_internal(path, "extraction", error),), source=source)
     findings: list[Finding] = []
     errors: list[Finding] = []
     for rule in rules:
@@ -51,19 +69,73 @@ def check_source(path: str, source: str, rules: Sequence[Rule], keras: str = "au
             findings.extend(rule.check(module))
         except Exception as error:
             errors.append(_internal(path, rule.code, error))
-    return FileResult(path, tuple(_unique(findings)), tuple(errors), module)
+    marked = _fixable(path, tree, module, tuple(_unique(findings)), errors)
+    return FileResult(path, marked, tuple(errors), module, source)
 
 
-def check_file(path: str, rules: Sequence[Rule], keras: str = "auto") -> FileResult:
+def _fixable(
+    path: str, tree: cst.Module, module: ModuleIR, findings: tuple[Finding, ...], errors: list[Finding]
+) -> tuple[Finding, ...]:
+    """Each finding marked with how ``--fix`` repairs it; not in notebooks, which ``--fix`` leaves alone."""
+    if path.endswith(NOTEBOOK_SUFFIX):
+        return findings
+    from rnnlint.fix.engine import annotate
+
+    try:
+        return annotate(tree, module, findings)
+    except Exception as error:
+        errors.append(_internal(path, "fix planning", error))
+        return findings
+
+
+def _too_deep_for_python(path: str, source: str) -> Finding | None:
+    """Python's own parser refuses code nested too deeply to run; libcst's
+    would take minutes over it, or crash the process. So Python's is asked first."""
+    try:
+        compile(source, path, "exec", ast.PyCF_ONLY_AST)
+    except (RecursionError, MemoryError):
+        message = "SyntaxError: too deeply nested for Python's parser"
+        return Finding(SYNTAX_ERROR, "syntax-error", message, Span(path, 1, 1, 1, 1), 0)
+    except SyntaxError as error:
+        if "too many" in str(error.msg) and "nested" in str(error.msg):
+            line, column = error.lineno or 1, error.offset or 1
+            span = Span(path, line, column, line, column)
+            return Finding(SYNTAX_ERROR, "syntax-error", f"SyntaxError: {error.msg}", span, 0)
+    except ValueError:
+        return None  # left to libcst, which reports it with a position
+    return None
+
+
+def check_file(path: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True) -> FileResult:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
         return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", f"cannot read file: {error.strerror}"),))
+    return check_bytes(path, data, rules, keras, prefilter=prefilter)
+
+
+def check_bytes(
+    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+) -> FileResult:
+    """A file's content, from disk or an editor's buffer: a notebook when ``path`` ends in ``.ipynb``."""
+    if path.endswith(NOTEBOOK_SUFFIX):
+        return check_notebook(path, data, rules, keras, prefilter=prefilter)
     source = decode(data)
     if source is None:
         return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", "file is not valid UTF-8 text"),))
-    return check_source(path, source, rules, keras)
+    return check_source(path, source, rules, keras, prefilter=prefilter)
+
+
+def check_notebook(
+    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+) -> FileResult:
+    """The code cells checked as one module; a notebook that cannot be read is an E902 error."""
+    try:
+        notebook = parse_notebook(data)
+    except NotebookError as error:
+        return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", str(error)),))
+    return replace(check_source(path, notebook.source, rules, keras, prefilter=prefilter), notebook=notebook)
 
 
 def decode(data: bytes) -> str | None:

@@ -1,20 +1,29 @@
-"""The command line: ``rnnlint [OPTIONS] PATH...``, ``rnnlint rule``, ``rnnlint shapes``.
+"""The command line: ``rnnlint [OPTIONS] PATH...``, ``rnnlint rule``, ``rnnlint shapes``, ``rnnlint lsp``.
 
-Exit codes, as ruff's: 0 no findings, 1 findings, 2 usage error, missing
-path, unreadable file or internal error. Heavy modules load only when used.
+Exit codes, as ruff's: 0 no findings, 1 findings, 2 usage error, bad config,
+missing path, unreadable file or internal error. Heavy modules load only when used.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from rnnlint import __version__
 
+if TYPE_CHECKING:
+    from rnnlint.config import Resolver
+    from rnnlint.confirm.session import ConfirmOptions
+    from rnnlint.rules import Finding
+    from rnnlint.runner import Report
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ERROR_CODES = ("E902", "RNN900")
+FORMATS = ("text", "full", "json", "github", "sarif", "gitlab")
+CONFIRM_MODES = ("findings", "all")
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -25,11 +34,23 @@ class DefaultGroup(click.Group):
     """A group whose default command is ``check``: ``rnnlint model.py`` works."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = _bare_confirm(args)
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["check", *args]
         elif not args:
             args = ["check"]
         return super().parse_args(ctx, args)
+
+
+def _bare_confirm(args: list[str]) -> list[str]:
+    """``--confirm`` followed by a path means ``--confirm=findings`` (click would take the path as its value)."""
+    result = list(args)
+    for index, arg in enumerate(result):
+        if arg == "--":
+            break
+        if arg == "--confirm" and (index + 1 == len(result) or result[index + 1] not in CONFIRM_MODES):
+            result[index] = "--confirm=findings"
+    return result
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,47 +65,195 @@ def main() -> None:
 keras_option = click.option(
     "--keras",
     type=click.Choice(["auto", "2", "3"]),
-    default="auto",
-    show_default=True,
-    help="Keras version to judge by. auto: tf_keras imports mean 2, else the installed keras.",
+    default=None,
+    help="Keras version to judge by [default: the config's, else auto]. auto: tf_keras imports mean 2, "
+    "else the installed keras.",
 )
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report here, not to stdout.")
 @click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated).")
 @click.option("--ignore", multiple=True, help="Skip these codes or prefixes (comma-separated).")
+@click.option("--exclude", multiple=True, help="Replace the exclude patterns (comma-separated).")
+@click.option("--extend-exclude", multiple=True, help="Exclude these patterns too (comma-separated).")
 @keras_option
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file only.")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--stdin-filename", help="With the path -: the name (and so the config) of the text read from stdin.")
+@click.option("--show-settings", is_flag=True, help="Print the settings that apply to each path, and exit.")
+@click.option("--statistics", is_flag=True, help="Count the findings of each code instead of listing them.")
+@click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings (errors still give 2).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes in place (for -: print the fixed code), then check.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff, change nothing (exit 1 if any).")
+@click.option(
+    "--confirm",
+    type=click.Choice(CONFIRM_MODES),
+    is_flag=False,
+    flag_value="findings",
+    default=None,
+    help="Rebuild the models with findings (all: every recurrent model) in TensorFlow and show what Keras does "
+    "(needs rnnlint[confirm]).",
+)
+@click.option("--strict", is_flag=True, help="With --confirm: findings Keras did not reproduce also give exit code 1.")
 def check(
-    paths: tuple[str, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...], keras: str
+    paths: tuple[str, ...],
+    output_format: str,
+    output_file: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    keras: str | None,
+    config_file: str | None,
+    isolated: bool,
+    stdin_filename: str | None,
+    show_settings: bool,
+    statistics: bool,
+    exit_zero: bool,
+    quiet: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    confirm: str | None,
+    strict: bool,
 ) -> None:
-    """Check Python files and folders for recurrent-model mistakes."""
-    from rnnlint.rules import BY_CODE
-    from rnnlint.runner import run
+    """Check Python files, notebooks and folders for recurrent-model mistakes (PATH - reads stdin).
 
-    unknown = [code for code in _codes(select) + _codes(ignore) if not any(c.startswith(code) for c in BY_CODE)]
-    unknown = [code for code in unknown if code not in ("E", "E9", "E99", "E999", "E902")]
-    if unknown:
-        raise click.UsageError(f"unknown rule code or prefix: {', '.join(unknown)} (see rnnlint rule --all)")
-    report = run(paths, _codes(select), _codes(ignore), keras)
+    Settings come from the nearest pyproject.toml with a [tool.rnnlint] table;
+    options given here replace them.
+    """
+    from rnnlint.config import ConfigError, Overrides, Resolver
+    from rnnlint.runner import STDIN, Buffer, run
+
+    paths = paths or ((STDIN,) if stdin_filename else ())
+    if not paths and not show_settings:
+        raise click.UsageError("no path given (. checks the current folder, - reads stdin)")
+    try:
+        overrides = Overrides(
+            select=_codes(select) or None,
+            ignore=_codes(ignore) or None,
+            exclude=_patterns(exclude) or None,
+            extend_exclude=_patterns(extend_exclude),
+            keras=keras,
+        )
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    try:
+        resolver = Resolver(overrides, config_file, isolated)
+    except ConfigError as error:
+        _fail(str(error))
+    if show_settings:
+        _show_settings(resolver, paths or (".",), stdin_filename)
+    stdin = Buffer(stdin_filename or STDIN, click.get_binary_stream("stdin").read()) if STDIN in paths else None
+    if fix or diff or unsafe_fixes:
+        from rnnlint.fix.command import run_fixes
+
+        stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes)
+    report = run(paths, resolver, stdin, _confirm_options(confirm))
     for path in report.missing:
         click.echo(f"rnnlint: error: {path}: no such file or directory", err=True)
+    for message in report.config_errors:
+        click.echo(f"rnnlint: error: {message}", err=True)
+    _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
+    if report.missing or report.config_errors or any(f.code in ERROR_CODES for f in report.findings):
+        sys.exit(EXIT_ERROR)
+    failing = _failing(report.findings, strict) if confirm else report.findings
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _confirm_options(confirm: str | None) -> ConfirmOptions | None:
+    if confirm is None:
+        return None
+    from rnnlint.confirm.session import ConfirmOptions
+
+    return ConfirmOptions(mode=confirm)
+
+
+def _failing(findings: tuple[Finding, ...], strict: bool) -> tuple[Finding, ...]:
+    """The findings that make the exit code 1: not those Keras did not reproduce, unless ``strict``."""
+    from rnnlint.confirm.session import counts_for_exit
+
+    return tuple(finding for finding in findings if counts_for_exit(finding, strict))
+
+
+def _patterns(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(pattern.strip() for value in values for pattern in value.split(",") if pattern.strip())
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"rnnlint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _show_settings(resolver: Resolver, paths: tuple[str, ...], stdin_filename: str | None) -> NoReturn:
+    """Each path's resolved settings as TOML; exit 2 when a config file is broken."""
+    from rnnlint.config import ConfigError
+
+    for path in paths:
+        shown = (stdin_filename or path) if path == "-" else path
+        try:
+            click.echo(f"# settings for {shown}\n{resolver.settings_for(shown).describe()}")
+        except ConfigError as error:
+            _fail(str(error))
+    sys.exit(EXIT_CLEAN)
+
+
+def _write_report(
+    report: Report, output_format: str, output_file: str | None, statistics: bool, quiet: bool, err: bool = False
+) -> None:
+    """The report in its format, to ``output_file`` or stdout (stderr when
+    ``err``: ``--fix -`` prints the fixed code there); colour only for text on a terminal."""
+    from rnnlint.formats.common import Context
+    from rnnlint.formats.statistics import statistics as count_codes
     from rnnlint.output import FORMATTERS
 
-    click.echo(FORMATTERS[output_format](report.findings, report.files_checked), nl=False)
-    if report.missing or any(f.code in ERROR_CODES for f in report.findings):
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if report.findings else EXIT_CLEAN)
+    color = output_format == "text" and output_file is None and _terminal_wants_color()
+    context = Context(report.files_checked, report.sources, color, quiet)
+    if statistics:
+        rendered = count_codes(report.findings, as_json=output_format == "json")
+    else:
+        rendered = FORMATTERS[output_format](report.findings, context)
+    if output_file is None:
+        click.echo(rendered, nl=False, color=color, err=err)
+        return
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(output_file)), exist_ok=True)
+        with open(output_file, "w", encoding="utf-8") as handle:
+            handle.write(rendered)
+    except OSError as error:
+        _fail(f"{output_file}: cannot write the report: {error.strerror}")
+
+
+def _terminal_wants_color() -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
 @main.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
-def rule(code: str | None, show_all: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="With --all, markdown prints the whole rule reference (docs/rules.md).",
+)
+def rule(code: str | None, show_all: bool, output_format: str) -> None:
     """Explain a rule: rnnlint rule RNN002 (or its name), or list them with --all."""
     from rnnlint.rules import ALL_RULES
 
+    if output_format == "markdown" and (show_all or code is None):
+        from rnnlint.docs import rules_markdown
+
+        click.echo(rules_markdown(), nl=False)
+        return
     if show_all or code is None:
         for item in ALL_RULES:
             click.echo(f"{item.code}  {item.name:<40} {item.summary}")
@@ -101,14 +270,24 @@ def rule(code: str | None, show_all: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @keras_option
-def shapes(paths: tuple[str, ...], output_format: str, keras: str) -> None:
+def shapes(paths: tuple[str, ...], output_format: str, keras: str | None) -> None:
     """Show each model's layers, output shapes and parameter counts."""
     from rnnlint import shapes_report
     from rnnlint.runner import extract_modules
 
-    modules, problems = extract_modules(paths, keras)
+    modules, problems = extract_modules(paths, keras or "auto")
     for problem in problems:
         click.echo(f"rnnlint: error: {problem}", err=True)
     formatter: Any = shapes_report.json_report if output_format == "json" else shapes_report.text
     click.echo(formatter(modules), nl=False)
     sys.exit(EXIT_ERROR if problems else EXIT_CLEAN)
+
+
+@main.command()
+def lsp() -> None:
+    """Run the language server on stdin/stdout, for editors (needs: pip install 'rnnlint[lsp]')."""
+    try:
+        from rnnlint.lsp import serve
+    except ImportError as error:
+        _fail(f"the language server needs pygls 2 ({error}); install it with: pip install 'rnnlint[lsp]'")
+    serve()

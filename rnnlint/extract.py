@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from rnnlint import evaluate
 from rnnlint.ir import Arg, Layer, Loop, Model, ModelCall, ModuleIR, Node, Span, TensorRef
 from rnnlint.kerasnames import CELLS, LAYERS, MERGE_FUNCTIONS, canonical, normalize_config
 from rnnlint.kerasversion import resolve_version
+from rnnlint.positions import LazyPositions, Unit
 from rnnlint.values import (
     UNKNOWN,
     ArrayValue,
@@ -135,7 +135,8 @@ class Scope:
 
 @dataclass
 class LoopFrame:
-    span: Span
+    node: cst.For | cst.While
+    unit: Unit
     resets_states: bool = False
     appends: dict[str, list[Value]] = field(default_factory=dict)
 
@@ -171,18 +172,30 @@ class _Return(Exception):
 
 @dataclass
 class Frame:
-    """One function activation: where its ``return`` values go."""
+    """One function activation: where its ``return`` values go, and whether it
+    turned out to be a generator (a ``yield`` ran)."""
 
     returns: list[Value] = field(default_factory=list)
+    generator: bool = False
+
+
+@dataclass(frozen=True)
+class RawArg:
+    """An argument evaluated at a call; its span is resolved only if recorded."""
+
+    keyword: str | None
+    value: Value
+    node: cst.Arg
 
 
 class Extractor:
     """Reads one module and produces its ``ModuleIR``."""
 
-    def __init__(self, path: str, module: cst.Module) -> None:
+    def __init__(self, path: str, module: cst.Module, source: str | None = None) -> None:
         self.path = path
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.positions: dict[cst.CSTNode, CodeRange] = dict(wrapper.resolve(PositionProvider))
+        self.positions = LazyPositions(path, module, source)
+        self.unit: Unit = None
+        """Where the code being run stands: a function, or a top-level statement."""
         self.module = module
         self.layers: dict[int, Layer] = {}
         self.nodes: list[Node] = []
@@ -197,12 +210,15 @@ class Extractor:
         self.active: list[cst.FunctionDef] = []
         self.uses_tf_keras = False
         self._next_id = 0
+        self._assigned: dict[int, list[str]] = {}
 
     # -- entry point -------------------------------------------------------
 
     def run(self) -> None:
         scope = Scope()
-        self.exec_block(self.module.body, scope)
+        for index, statement in enumerate(self.module.body):
+            self.unit = index
+            self.exec_statement(statement, scope)
         for function in self.defined:
             if function.node not in self.called:
                 self.call_function(function, [], {}, unknown_params=True)
@@ -215,7 +231,7 @@ class Extractor:
                 call.method,
                 call.args,
                 call.span,
-                tuple(Loop(frame.span, frame.resets_states) for frame in call.loops),
+                tuple(Loop(self.positions.span(frame.node, frame.unit), frame.resets_states) for frame in call.loops),
             )
             for call in self.calls
         )
@@ -228,14 +244,17 @@ class Extractor:
         return self._next_id
 
     def span(self, node: cst.CSTNode) -> Span:
-        position = self.positions[node]
-        return Span(
-            self.path,
-            position.start.line,
-            position.start.column + 1,
-            position.end.line,
-            position.end.column + 1,
-        )
+        return self.positions.span(node, self.unit)
+
+    def assigned_names(self, node: cst.CSTNode) -> list[str]:
+        """Names a loop body binds or mutates (cached: loops run once per call)."""
+        key = id(node)
+        if key not in self._assigned:
+            self._assigned[key] = _assigned_names(node)
+        return self._assigned[key]
+
+    def record_args(self, raw: Sequence[RawArg]) -> tuple[Arg, ...]:
+        return tuple(Arg(item.keyword, item.value, self.span(item.node)) for item in raw)
 
     # -- statements --------------------------------------------------------
 
@@ -247,6 +266,8 @@ class Extractor:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 self.exec_small(small, scope)
+        elif isinstance(statement, cst.BaseSmallStatement):  # a one-line body: ``for ...: model.fit(...)``
+            self.exec_small(statement, scope)
         elif isinstance(statement, cst.FunctionDef):
             function = FunctionValue(statement, scope)
             self.defined.append(function)
@@ -374,7 +395,7 @@ class Extractor:
 
     def exec_loop(self, statement: cst.For | cst.While, scope: Scope) -> None:
         iterable = self.eval(statement.iter if isinstance(statement, cst.For) else statement.test, scope)
-        changed = set(_assigned_names(statement.body))
+        changed = set(self.assigned_names(statement.body))
         if isinstance(statement, cst.For):
             changed.update(_target_names(statement.target))
         collected = self.collected_lists(statement, iterable, scope)
@@ -382,7 +403,7 @@ class Extractor:
             scope.names[name] = UNKNOWN
         if isinstance(statement, cst.For) and isinstance(statement.target, cst.Name) and isinstance(iterable, range):
             scope.names[statement.target.value] = LoopIndex()
-        frame = LoopFrame(self.span(statement), appends={name: [] for name in collected})
+        frame = LoopFrame(statement, self.unit, appends={name: [] for name in collected})
         self.loops.append(frame)
         self.uncertain += 1
         try:
@@ -394,7 +415,7 @@ class Extractor:
         finally:
             self.uncertain -= 1
             self.loops.pop()
-        for name in changed | set(_assigned_names(statement.body)):
+        for name in changed | set(self.assigned_names(statement.body)):
             scope.names[name] = UNKNOWN
         for name, length in collected.items():
             elements = frame.appends[name]
@@ -408,7 +429,7 @@ class Extractor:
             return {}
         collected = {}
         for name in _unconditional_appends(statement.body.body):
-            if scope.lookup(name) == () and _assigned_names(statement.body).count(name) == 1:
+            if scope.lookup(name) == () and self.assigned_names(statement.body).count(name) == 1:
                 collected[name] = len(iterable)
         return collected
 
@@ -517,6 +538,11 @@ class Extractor:
             return body if test else orelse
         return body if _same(body, orelse) else UNKNOWN
 
+    def eval_Yield(self, node: cst.Yield, scope: Scope) -> Value:
+        if self.frames:
+            self.frames[-1].generator = True
+        return UNKNOWN
+
     def eval_NamedExpr(self, node: cst.NamedExpr, scope: Scope) -> Value:
         value = self.eval(node.value, scope)
         self.assign(node.target, value, scope)
@@ -578,31 +604,30 @@ class Extractor:
         self.note_opaque_call(args, kwargs)
         return UNKNOWN
 
-    def eval_args(self, node: cst.Call, scope: Scope) -> tuple[list[Value], dict[str, Value], tuple[Arg, ...]]:
+    def eval_args(self, node: cst.Call, scope: Scope) -> tuple[list[Value], dict[str, Value], tuple[RawArg, ...]]:
         args: list[Value] = []
         kwargs: dict[str, Value] = {}
-        arg_list: list[Arg] = []
+        raw: list[RawArg] = []
         for arg in node.args:
             value = self.eval(arg.value, scope)
-            span = self.span(arg)
             if arg.star == "*":
                 if isinstance(value, tuple):
                     args.extend(value)
-                    arg_list.extend(Arg(None, item, span) for item in value)
+                    raw.extend(RawArg(None, item, arg) for item in value)
                 else:
                     args.append(UNKNOWN)
                     kwargs["*"] = UNKNOWN
-                    arg_list.append(Arg("*", UNKNOWN, span))
+                    raw.append(RawArg("*", UNKNOWN, arg))
             elif arg.star == "**":
                 kwargs["**"] = UNKNOWN
-                arg_list.append(Arg("**", UNKNOWN, span))
+                raw.append(RawArg("**", UNKNOWN, arg))
             elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
-                arg_list.append(Arg(arg.keyword.value, value, span))
+                raw.append(RawArg(arg.keyword.value, value, arg))
             else:
                 args.append(value)
-                arg_list.append(Arg(None, value, span))
-        return args, kwargs, tuple(arg_list)
+                raw.append(RawArg(None, value, arg))
+        return args, kwargs, tuple(raw)
 
     # -- calls -------------------------------------------------------------
 
@@ -640,7 +665,7 @@ class Extractor:
         name: str,
         args: list[Value],
         kwargs: dict[str, Value],
-        arg_list: tuple[Arg, ...],
+        arg_list: tuple[RawArg, ...],
         node: cst.Call,
     ) -> Value:
         if name in RESET_METHODS:
@@ -662,7 +687,7 @@ class Extractor:
         name: str,
         args: list[Value],
         kwargs: dict[str, Value],
-        arg_list: tuple[Arg, ...],
+        arg_list: tuple[RawArg, ...],
         node: cst.Call,
     ) -> Value:
         build = self.models[model.model_id]
@@ -685,7 +710,8 @@ class Extractor:
                     if args
                     else dict((a.keyword, a.value) for a in arg_list if a.keyword).get("input_shape", UNKNOWN)
                 )
-            self.calls.append(PendingCall(model.model_id, name, arg_list, self.span(node), tuple(self.loops)))
+            args_ir = self.record_args(arg_list)
+            self.calls.append(PendingCall(model.model_id, name, args_ir, self.span(node), tuple(self.loops)))
         if name in ("predict", "predict_on_batch", "__call__"):
             return ArrayValue(UNKNOWN)
         return UNKNOWN
@@ -697,11 +723,10 @@ class Extractor:
         if definition in self.active or len(self.active) >= _MAX_CALL_DEPTH:
             return UNKNOWN
         self.called.add(definition)
-        if _is_generator(definition):
-            return DatasetValue(shuffled=False, description="generator")
         scope = Scope(function.scope)
         self.bind_params(definition.params, args, kwargs, scope, unknown_params)
         frame = Frame()
+        outer_unit, self.unit = self.unit, definition
         self.frames.append(frame)
         self.frame_uncertainty.append(self.uncertain)
         self.active.append(definition)
@@ -713,6 +738,9 @@ class Extractor:
             self.frames.pop()
             self.frame_uncertainty.pop()
             self.active.pop()
+            self.unit = outer_unit
+        if frame.generator:
+            return DatasetValue(shuffled=False, description="generator")
         if not frame.returns:
             return None
         first = frame.returns[0]
@@ -817,7 +845,7 @@ class Extractor:
         return model
 
     def new_input(
-        self, args: list[Value], kwargs: dict[str, Value], arg_list: tuple[Arg, ...], node: cst.Call
+        self, args: list[Value], kwargs: dict[str, Value], arg_list: tuple[RawArg, ...], node: cst.Call
     ) -> TensorValue:
         layer = self.make_layer("InputLayer", args, kwargs, arg_list, node)
         return self.add_node(layer, (), node)
@@ -832,7 +860,7 @@ class Extractor:
         kind: str,
         args: list[Value],
         kwargs: dict[str, Value],
-        arg_list: tuple[Arg, ...],
+        arg_list: tuple[RawArg, ...],
         node: cst.Call,
     ) -> Layer:
         spec = LAYERS.get(kind)
@@ -853,7 +881,9 @@ class Extractor:
             known = False
         if kind == "RNN" and wrapped is not None and wrapped.kind not in CELLS:
             known = False
-        layer = Layer(self.new_id(), kind, self.span(node), tuple(config.items()), arg_list, wrapped, known)
+        layer = Layer(
+            self.new_id(), kind, self.span(node), tuple(config.items()), self.record_args(arg_list), wrapped, known
+        )
         self.layers[layer.id] = layer
         return layer
 
@@ -1117,29 +1147,8 @@ def _assigned_names(node: cst.CSTNode) -> list[str]:
     return visitor.names
 
 
-class _YieldFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        self.found = True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
-def _is_generator(definition: cst.FunctionDef) -> bool:
-    finder = _YieldFinder()
-    for statement in _body(definition):
-        statement.visit(finder)
-    return finder.found
-
-
-def extract(path: str, module: cst.Module, keras: str = "auto") -> ModuleIR:
-    """The IR of ``module``, judged for the Keras version ``keras`` selects."""
-    extractor = Extractor(path, module)
+def extract(path: str, module: cst.Module, keras: str = "auto", source: str | None = None) -> ModuleIR:
+    """The IR of ``module`` (parsed from ``source``), judged for the Keras version ``keras`` selects."""
+    extractor = Extractor(path, module, source)
     extractor.run()
     return extractor.module_ir(resolve_version(keras, extractor.uses_tf_keras))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from rnnlint.ir import Layer, Model, ModelCall, ModuleIR, Node
-from rnnlint.kerasnames import PASSTHROUGH, RECURRENT
+from rnnlint.kerasnames import CONV_RECURRENT, PASSTHROUGH, RECURRENT
 from rnnlint.shapes import declared_batch, infer, rank
 from rnnlint.values import UNKNOWN, ArrayValue, DatasetValue, Unknown, Value, is_int
 
@@ -104,6 +104,17 @@ def batch_size_arg(call: ModelCall) -> Any:
     return DEFAULT_BATCH_SIZE if value is None else value
 
 
+def training_batch_size(module: ModuleIR, model: Model) -> Any:
+    """The one batch size every fit/evaluate/predict on arrays uses, UNKNOWN
+    when they disagree or it cannot be known (what a fixed batch should be)."""
+    sizes = {batch_size_arg(call) for call in module.calls_of(model, *BATCHED) if feeds_arrays(call)}
+    if len(sizes) == 1:
+        (size,) = sizes
+        if is_int(size):
+            return size
+    return UNKNOWN
+
+
 def batch_size_given(call: ModelCall) -> bool:
     return call.value("batch_size", BATCH_SIZE_POSITION.get(call.method), default=None) is not None
 
@@ -142,6 +153,11 @@ def producer(model: Model, node: Node) -> tuple[int, Node] | None:
             index = current.inputs[0].node
             continue
         return index, current
+
+
+def is_recurrent_model(model: Model) -> bool:
+    """rnnlint's scope: models with a recurrent (or convolutional recurrent) layer."""
+    return any(recurrent_core(layer) is not None or layer.kind in CONV_RECURRENT for layer in model.layers)
 
 
 def single_io(model: Model) -> bool:

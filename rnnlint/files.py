@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 SKIPPED_DIRS = frozenset(
     {"__pycache__", "__pypackages__", "node_modules", "site-packages", "venv", "_build", "buck-out", "build", "dist"}
 )
-SOURCE_SUFFIXES = (".py",)
+"""Skipped unless the config's ``exclude`` replaces them (they are its default)."""
+SOURCE_SUFFIXES = (".py", ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -17,30 +19,42 @@ class Discovery:
     missing: tuple[str, ...]
 
 
-def discover(paths: tuple[str, ...]) -> Discovery:
-    """Files to check in a stable order; paths that do not exist are returned apart."""
+def discover(paths: tuple[str, ...], excluded: Callable[[str], bool] | None = None) -> Discovery:
+    """Files to check in a stable order; paths that do not exist are returned apart.
+
+    ``excluded`` (by default: a name in SKIPPED_DIRS) applies to named files
+    and folders too, so that pre-commit, which names every file, honours it.
+    """
+    is_excluded = excluded or _default_excluded
     files: list[str] = []
     missing: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            files.extend(_walk(path))
+            if not is_excluded(path):
+                files.extend(_walk(path, is_excluded))
         elif os.path.exists(path) or os.path.islink(path):
-            files.append(path)
+            if not is_excluded(path):
+                files.append(path)
         else:
             missing.append(path)
     return Discovery(tuple(dict.fromkeys(files)), tuple(missing))
 
 
-def _walk(root: str) -> list[str]:
+def _walk(root: str, excluded: Callable[[str], bool]) -> list[str]:
     found: list[str] = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not _skipped(folder, d))
-        found.extend(os.path.join(folder, name) for name in sorted(names) if name.endswith(SOURCE_SUFFIXES))
+        dirs[:] = sorted(d for d in dirs if not _skipped(folder, d) and not excluded(os.path.join(folder, d)))
+        paths = (
+            os.path.normpath(os.path.join(folder, name)) for name in sorted(names) if name.endswith(SOURCE_SUFFIXES)
+        )
+        found.extend(path for path in paths if not excluded(path))
     return found
 
 
 def _skipped(folder: str, name: str) -> bool:
-    """Hidden folders, caches and virtual environments are never checked."""
-    if name.startswith(".") or name in SKIPPED_DIRS:
-        return True
-    return os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
+    """Hidden folders and virtual environments are never searched."""
+    return name.startswith(".") or os.path.exists(os.path.join(folder, name, "pyvenv.cfg"))
+
+
+def _default_excluded(path: str) -> bool:
+    return os.path.basename(os.path.normpath(path)) in SKIPPED_DIRS

@@ -21,6 +21,8 @@ class Span:
     column: int
     end_line: int
     end_column: int
+    cell: int | None = None
+    """In a notebook, the 1-based cell the lines count in; None in a ``.py`` file."""
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,41 @@
-"""A run over many paths: discover files, check each, gather the results."""
+"""A run over many paths: discover files, check each, gather the results.
+
+Each file goes through the same steps: its settings (the nearest config),
+the rules, then ``finish``: suppression comments, per-file ignores, and for a
+notebook the lines mapped back to its cells. A broken config file stops only
+the files it governs.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import TYPE_CHECKING
 
-from rnnlint.checker import check_file
+from rnnlint import suppressions
+from rnnlint.checker import FileResult, check_bytes, check_file
+from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.files import discover
 from rnnlint.ir import ModuleIR
-from rnnlint.rules import Finding, select_rules
+from rnnlint.notebook import Notebook
+from rnnlint.rules import Finding
+
+if TYPE_CHECKING:
+    from rnnlint.confirm.session import Confirmer, ConfirmOptions
+
+STDIN = "-"
+
+Sources = Mapping[tuple[str, int | None], str]
+"""The text of each file (cell None) or notebook cell with findings, for source excerpts and fingerprints."""
+
+
+@dataclass(frozen=True)
+class Buffer:
+    """Content that is not read from disk (stdin, an editor's buffer), checked under ``path``'s name and config."""
+
+    path: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -15,24 +43,104 @@ class Report:
     findings: tuple[Finding, ...]
     files_checked: int
     missing: tuple[str, ...]
+    config_errors: tuple[str, ...] = ()
+    sources: Sources = field(default_factory=dict)
 
 
 def run(
-    paths: tuple[str, ...], select: tuple[str, ...] = (), ignore: tuple[str, ...] = (), keras: str = "auto"
+    paths: tuple[str, ...],
+    resolver: Resolver | None = None,
+    stdin: Buffer | None = None,
+    confirm: ConfirmOptions | None = None,
 ) -> Report:
-    found = discover(paths)
-    rules = select_rules(select, ignore)
+    """Check ``paths`` (``-`` is ``stdin``), each file with its own settings;
+    with ``confirm``, show each finding in TensorFlow (``rnnlint.confirm``)."""
+    resolver = resolver or Resolver()
+    found = discover(tuple(path for path in paths if path != STDIN), lambda path: _excluded(resolver, path))
+    items: list[str | Buffer] = [*found.files, *([stdin] if stdin is not None and STDIN in paths else [])]
     findings: list[Finding] = []
-    for path in found.files:
-        result = check_file(path, rules, keras)
-        findings.extend(f for f in result.errors if _selected(f.code, select, ignore))
+    sources: dict[tuple[str, int | None], str] = {}
+    config_errors: dict[str, None] = {}
+    checked = 0
+    confirmer = _confirmer(confirm, len(items))
+    for item in items:
+        path = item.path if isinstance(item, Buffer) else item
+        try:
+            settings = resolver.settings_for(path)
+        except ConfigError as error:
+            config_errors[str(error)] = None
+            continue
+        checked += 1
+        if isinstance(item, Buffer):
+            result = check_bytes(path, item.data, settings.rules(), settings.keras)
+        else:
+            result = check_file(path, settings.rules(), settings.keras)
+        result = finish(result, settings)
+        if confirmer is not None:
+            selected = any(rule.code == "RNN099" for rule in settings.rules())
+            result = confirmer.confirm(result, runtime_errors=selected, finish=partial(finish, settings=settings))
+        findings.extend(result.errors)
         findings.extend(result.findings)
-    return Report(tuple(findings), len(found.files), found.missing)
+        if result.errors or result.findings:
+            sources.update(_sources(result))
+    if confirmer is not None:
+        confirmer.close()
+    return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources)
 
 
-def _selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
-    """Errors about the file itself always show, unless ignored by code."""
-    return not any(code.startswith(prefix) for prefix in ignore)
+def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
+    """The TensorFlow confirm step, imported only when asked for."""
+    if options is None:
+        return None
+    from rnnlint.confirm.session import Confirmer
+
+    return Confirmer(options, files=files)
+
+
+def check_buffer(buffer: Buffer, settings: Settings) -> FileResult:
+    """One editor buffer, through the same steps as a file of a run (for the language server)."""
+    return finish(check_bytes(buffer.path, buffer.data, settings.rules(), settings.keras), settings)
+
+
+def finish(result: FileResult, settings: Settings) -> FileResult:
+    """Suppression comments and ignored codes applied, then notebook lines mapped to their cells.
+
+    Errors about the file itself (E902, E999, RNN900) are not silenced by
+    ``noqa`` comments, only by ``ignore``/``per-file-ignores`` or ``skip-file``.
+    """
+    if result.source is not None and suppressions.skips_file(result.source):
+        return replace(result, findings=(), errors=())
+    ignored = settings.ignored_codes(result.path)
+    findings = tuple(f for f in suppressions.apply(result.findings, result.source) if not _ignored(f.code, ignored))
+    errors = tuple(f for f in result.errors if not _ignored(f.code, ignored))
+    if result.notebook is not None:
+        findings = tuple(_in_cells(f, result.notebook) for f in findings)
+        errors = tuple(_in_cells(f, result.notebook) for f in errors)
+    return replace(result, findings=findings, errors=errors)
+
+
+def _in_cells(finding: Finding, notebook: Notebook) -> Finding:
+    """A notebook's finding located by cell, in its span and in the lines its message names."""
+    message = notebook.relabel(finding.message) or finding.message
+    return replace(finding, span=notebook.span(finding.span), message=message, fix=notebook.relabel(finding.fix))
+
+
+def _ignored(code: str, ignored: tuple[str, ...]) -> bool:
+    return any(code.startswith(prefix) for prefix in ignored)
+
+
+def _excluded(resolver: Resolver, path: str) -> bool:
+    """A path under a broken config is not excluded: checking it reports the config error."""
+    try:
+        return resolver.settings_for(path).excluded(path)
+    except ConfigError:
+        return False
+
+
+def _sources(result: FileResult) -> dict[tuple[str, int | None], str]:
+    if result.notebook is not None:
+        return {(result.path, cell): text for cell, text in result.notebook.cells.items()}
+    return {(result.path, None): result.source} if result.source is not None else {}
 
 
 def extract_modules(paths: tuple[str, ...], keras: str = "auto") -> tuple[list[ModuleIR], list[str]]:
@@ -41,7 +149,7 @@ def extract_modules(paths: tuple[str, ...], keras: str = "auto") -> tuple[list[M
     modules: list[ModuleIR] = []
     problems = [f"{path}: no such file or directory" for path in found.missing]
     for path in found.files:
-        result = check_file(path, [], keras)
+        result = check_file(path, [], keras, prefilter=False)
         if result.module is not None:
             modules.append(result.module)
         problems.extend(f"{e.span.path}:{e.span.line}:{e.span.column}: {e.code} {e.message}" for e in result.errors)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from rnnlint.kerasversion import resolve_version
-from rnnlint.testing import expected, statement_starts
+from rnnlint.testing import expected, statement_starts, static_only
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "fixtures/seed000_stateful_guide.py"
@@ -41,9 +41,11 @@ def test_whole_fixture_folder_finds_exactly_what_is_marked(rnnlint) -> None:
     for item in json.loads(result.stdout):
         got.setdefault(item["path"], set()).add((item["line"], item["code"]))
     for path in sorted((ROOT / "fixtures").rglob("*.py")):
+        if path.name.endswith(".fixed.py"):
+            continue  # --fix output, whose inherited # expect comments are stale: tests/test_fix.py checks it
         source = path.read_text()
         version = resolve_version("auto", "tf_keras" in source)
-        want = expected(source, version)
+        want = static_only(expected(source, version))  # RNN099 needs --confirm=all: test_confirm_tf.py
         starts = statement_starts(source)
         relative = str(path.relative_to(ROOT))
         found = {
@@ -75,7 +77,7 @@ def test_unknown_code_is_a_usage_error(rnnlint) -> None:
 
 
 def test_syntax_error_is_reported_and_other_files_still_checked(rnnlint, tmp_path: Path) -> None:
-    (tmp_path / "broken.py").write_text("import keras\nmodel = keras.Sequential(\n")
+    (tmp_path / "broken.py").write_text("import keras\nmodel = keras.Sequential([keras.layers.LSTM(4)\n")
     (tmp_path / "model.py").write_text(
         "from keras.models import Sequential\nfrom keras.layers import LSTM\n"
         "model = Sequential([LSTM(4, stateful=True, input_shape=(3, 2))])\n"

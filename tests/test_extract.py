@@ -153,3 +153,13 @@ def test_functional_model_on_an_intermediate_tensor_stops_there() -> None:
     assert [node.layer.kind for node in first.nodes] == ["InputLayer", "GRU"]
     assert not first.nodes[0].layer.known
     assert not second.complete  # output not connected to the inputs: Keras refuses it
+
+
+def test_one_line_bodies_are_analysed() -> None:
+    source = (
+        "import keras\n"
+        "m = keras.Sequential([keras.Input(batch_shape=(1, 3, 1)), keras.layers.LSTM(4, stateful=True)])\n"
+        "for epoch in range(3): m.fit(x, y, batch_size=1, shuffle=False)\n"
+        "if done: m.reset_states()\n"
+    )
+    assert [call.method for call in ir(source).calls] == ["fit", "reset_states"]

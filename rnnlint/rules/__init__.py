@@ -17,6 +17,7 @@ from rnnlint.rules.rnn030_sequence_output_vs_target import SequenceOutputVsTarge
 from rnnlint.rules.rnn031_output_target_mismatch import OutputTargetMismatch
 from rnnlint.rules.rnn040_keras3_removed_argument import Keras3RemovedArgument
 from rnnlint.rules.rnn041_keras3_model_reset_states import Keras3ModelResetStates
+from rnnlint.rules.rnn099_runtime_error import RuntimeErrorInKeras
 
 ALL_RULES: tuple[type[Rule], ...] = (
     StatefulWithoutBatchSize,
@@ -33,6 +34,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     OutputTargetMismatch,
     Keras3RemovedArgument,
     Keras3ModelResetStates,
+    RuntimeErrorInKeras,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

@@ -39,6 +39,10 @@ class Finding:
     layer: int | None = None
     """The id of the layer concerned, when the finding is about one."""
     confirmation: Confirmation | None = None
+    fix_applicability: str | None = None
+    """How ``--fix`` repairs it: ``"safe"`` (by ``--fix``), ``"unsafe"`` (with
+    ``--unsafe-fixes`` too), None when it must be fixed by hand. Set by
+    ``rnnlint.fix.annotate`` where the fix was actually planned on the code."""
 
     @property
     def text(self) -> str:
@@ -68,6 +72,9 @@ class Rule:
     doc: ClassVar[str]
     valid: ClassVar[tuple[Example, ...]]
     invalid: ClassVar[tuple[Example, ...]]
+    confirm_only: ClassVar[bool] = False
+    """True for a rule only ``--confirm`` reports (its ``check`` yields nothing):
+    its examples' expectations hold with TensorFlow, not statically."""
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
         raise NotImplementedError

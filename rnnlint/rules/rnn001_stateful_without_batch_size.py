@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rnnlint.facts import batch_size_arg, feeds_arrays, fmt_shape, model_batch, stateful_layers
+from rnnlint.facts import fmt_shape, model_batch, stateful_layers, training_batch_size
 from rnnlint.ir import Model, ModuleIR
 from rnnlint.rules.base import Example, Finding, Rule
 from rnnlint.shapes import infer
@@ -122,11 +122,5 @@ class StatefulWithoutBatchSize(Rule):
 
 def _training_batch(module: ModuleIR, model: Model) -> str:
     """The batch size the code trains with, to put in the fix ('batch_size' if unknown)."""
-    sizes = {
-        batch_size_arg(call) for call in module.calls_of(model, "fit", "evaluate", "predict") if feeds_arrays(call)
-    }
-    if len(sizes) == 1:
-        (size,) = sizes
-        if is_int(size):
-            return str(size)
-    return "batch_size"
+    size = training_batch_size(module, model)
+    return str(size) if is_int(size) else "batch_size"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rnnlint.facts import fmt_shape, shapes_ok, x_value
+from rnnlint.facts import fmt_shape, is_recurrent_model, shapes_ok, x_value
 from rnnlint.ir import ModelCall, ModuleIR
 from rnnlint.rules.base import Example, Finding, Rule
 from rnnlint.shapes import infer
@@ -16,7 +16,7 @@ DATA_CALLS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "
 def model_inputs_and_data(module: ModuleIR) -> Iterator[tuple[ModelCall, tuple, tuple]]:
     """(call, declared input shape, data shape) for every data call on a model that builds."""
     for model in module.models:
-        if not shapes_ok(model):
+        if not shapes_ok(model) or not is_recurrent_model(model):
             continue
         declared = infer(model).input_shapes
         for call in module.calls_of(model, *DATA_CALLS):

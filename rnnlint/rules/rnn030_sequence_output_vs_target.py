@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rnnlint.facts import fmt_shape, is_sparse, last_recurrent, loss_of, shapes_ok, single_io, y_value
+from rnnlint.facts import (
+    fmt_shape,
+    is_sparse,
+    last_recurrent,
+    loss_of,
+    recurrent_core,
+    shapes_ok,
+    single_io,
+    y_value,
+)
 from rnnlint.ir import Model, ModelCall, ModuleIR
 from rnnlint.rules.base import Example, Finding, Rule
 from rnnlint.shapes import Shape, infer
@@ -151,6 +160,7 @@ class SequenceOutputVsTarget(Rule):
             found = last_recurrent(model)
             assert found is not None
             anchor = found[1].layer
+            core = recurrent_core(anchor) or anchor
             if len(output) == 3:
                 steps = output[1]
                 message = (
@@ -158,7 +168,7 @@ class SequenceOutputVsTarget(Rule):
                     f"{call.method}() on line {call.span.line} have one per sample {fmt_shape(target)}: Keras "
                     "broadcasts the loss over the timesteps and trains without any error"
                 )
-                fix = f"set return_sequences=False on {anchor.label} for one prediction per sequence"
+                fix = f"set return_sequences=False on {core.label} for one prediction per sequence"
                 if isinstance(steps, int) and len(target) == 2:
                     fix += f", or give the targets the shape ({target[0]}, {steps}, {target[1]})"
             else:
@@ -166,5 +176,5 @@ class SequenceOutputVsTarget(Rule):
                     f"the model outputs one value per sample {fmt_shape(output)} but the targets passed to "
                     f"{call.method}() on line {call.span.line} have a time axis {fmt_shape(target)}"
                 )
-                fix = f"set return_sequences=True on {anchor.label} to predict every timestep"
+                fix = f"set return_sequences=True on {core.label} to predict every timestep"
             yield self.finding(module, anchor.span, message, fix, call=call, layer=anchor.id)

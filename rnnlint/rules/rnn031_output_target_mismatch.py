@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rnnlint.facts import fmt_shape, is_sparse
+from rnnlint.facts import fmt_shape, is_recurrent_model, is_sparse
 from rnnlint.ir import Layer, Model, ModuleIR
 from rnnlint.rules.base import Example, Finding, Rule
 from rnnlint.rules.rnn030_sequence_output_vs_target import has_time_axis_mismatch, outputs_and_targets
@@ -107,7 +107,7 @@ class OutputTargetMismatch(Rule):
         for model, call, output, target, loss in outputs_and_targets(module):
             if model.id in reported or has_time_axis_mismatch(output, target, loss):
                 continue
-            problem = _target_problem(output, target, loss)
+            problem = target_problem(output, target, loss)
             if problem is not None:
                 reported.add(model.id)
                 layer = _final_layer(model)
@@ -120,7 +120,7 @@ class OutputTargetMismatch(Rule):
                     layer=layer.id,
                 )
         for model in module.models:
-            if not model.outputs:
+            if not model.outputs or not is_recurrent_model(model):
                 continue
             layer = _final_layer(model)
             if model.id not in reported and _units(layer) == 1 and _activation(layer) == "softmax":
@@ -148,7 +148,7 @@ def _activation(layer: Layer) -> object:
     return holder.get("activation")
 
 
-def _target_problem(output: tuple, target: tuple, loss: str) -> str | None:
+def target_problem(output: tuple, target: tuple, loss: str) -> str | None:
     width = output[-1]
     target_width = target[-1] if len(target) == len(output) else 1
     if not is_int(width) or not is_int(target_width):

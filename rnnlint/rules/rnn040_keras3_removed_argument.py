@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rnnlint.facts import fmt_shape
+from rnnlint.facts import fmt_shape, is_recurrent_model, recurrent_core
 from rnnlint.ir import Layer, ModuleIR
 from rnnlint.rules.base import Example, Finding, Rule
 from rnnlint.shapes import as_dims
@@ -85,6 +85,8 @@ class Keras3RemovedArgument(Rule):
             if layer.kind == "InputLayer":
                 continue
             for arg in layer.args:
+                if arg.keyword == "batch_size" and not _in_recurrent_model(module, layer):
+                    continue  # only a batch size that a recurrent model depends on is rnnlint's business
                 if arg.keyword in REMOVED:
                     yield self.finding(
                         module,
@@ -95,6 +97,12 @@ class Keras3RemovedArgument(Rule):
                         model=_model_of(module, layer),
                         layer=layer.id,
                     )
+
+
+def _in_recurrent_model(module: ModuleIR, layer: Layer) -> bool:
+    if recurrent_core(layer) is not None:
+        return True
+    return any(is_recurrent_model(model) for model in module.models if model.id == _model_of(module, layer))
 
 
 def _model_of(module: ModuleIR, layer: Layer) -> int | None:

@@ -20,7 +20,11 @@ class Keras3ModelResetStates(Rule):
     In Keras 2, `Model.reset_states()` reset every stateful layer. Keras 3
     removed it from `Model`: the call raises `AttributeError` (often after a
     whole epoch of training). Recurrent layers still have `reset_states()`
-    and `reset_state()`.
+    and `reset_state()`. Reset only the stateful ones, as Keras 2 did: a
+    non-stateful `Bidirectional` raises "Layer must be stateful." on
+    `reset_state()`, and preprocessing layers (`TextVectorization`,
+    `StringLookup`, `Discretization`) have a `reset_state()` that clears what
+    `adapt` gathered.
 
     ## Example
     ```python
@@ -34,7 +38,7 @@ class Keras3ModelResetStates(Rule):
     for epoch in range(5):
         model.fit(x, y, batch_size=8, epochs=1, shuffle=False)
         for layer in model.layers:
-            if hasattr(layer, "reset_state"):
+            if getattr(layer, "stateful", False) and hasattr(layer, "reset_state"):
                 layer.reset_state()
     ```
 
@@ -80,7 +84,7 @@ class Keras3ModelResetStates(Rule):
                     module,
                     call.span,
                     f"Keras 3 models have no reset_states(): {name}.reset_states() raises AttributeError",
-                    f"reset each recurrent layer instead: for layer in {name}.layers: "
-                    "if hasattr(layer, 'reset_state'): layer.reset_state()",
+                    f"reset each stateful layer instead: for layer in {name}.layers: "
+                    "if getattr(layer, 'stateful', False) and hasattr(layer, 'reset_state'): layer.reset_state()",
                     call=call,
                 )

@@ -1,0 +1,148 @@
+"""What the worker's observation means for a finding: confirmed, not reproduced, unconfirmed.
+
+Error rules are confirmed when Keras raises the kind of error the rule
+predicts, at build or call time; another error means the program fails for a
+reason the rule does not describe, so the finding stays unconfirmed with that
+error shown. Silent rules are confirmed by their evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rnnlint.confirm.plan import Plan
+from rnnlint.confirm.protocol import Failure, Reply
+from rnnlint.confirm.versions import Versions
+from rnnlint.facts import fmt_shape, normalize_loss
+from rnnlint.rules import Finding
+from rnnlint.rules.base import Confirmation
+from rnnlint.rules.rnn030_sequence_output_vs_target import has_time_axis_mismatch
+from rnnlint.rules.rnn031_output_target_mismatch import target_problem
+
+CONFIRMED, NOT_REPRODUCED, UNCONFIRMED = "confirmed", "not-reproduced", "unconfirmed"
+
+_SHAPE_ERROR = r"ndim|incompatible|expected shape|[Dd]imensions must be equal|size-incompatible"
+_BATCH_ERROR = r"[Ii]ncompatible shapes|BroadcastGradientArgs|batch size|incompatible|merge|append|enters the loop"
+EXPECTED_ERRORS = {
+    "RNN001": r"stateful",
+    "RNN003": _BATCH_ERROR,
+    "RNN004": _BATCH_ERROR,
+    "RNN010": _SHAPE_ERROR,
+    "RNN011": _SHAPE_ERROR,
+    "RNN012": _SHAPE_ERROR,
+    "RNN020": _SHAPE_ERROR,
+    "RNN021": _SHAPE_ERROR,
+    "RNN040": r"Unrecognized keyword argument|not understood|unexpected keyword",
+    "RNN041": r"reset_states",
+}
+"""What the error Keras raises says, per rule (measured on Keras 2.21 and 3.15)."""
+
+EVIDENCE_THRESHOLD = 1e-6
+MEMORY_ERRORS = frozenset({"MemoryError", "ResourceExhaustedError"})
+"""What the worker's memory cap (RLIMIT_DATA) turns an allocation too large into."""
+
+
+def judge(finding: Finding, plan: Plan, reply: Reply, versions: Versions) -> Confirmation:
+    """The confirmation of ``finding`` from what its experiment showed."""
+    if reply.failure is not None and reply.failure.type in MEMORY_ERRORS:
+        return unconfirmed(f"out of memory in the worker: {reply.failure}", versions)
+    judge_rule = JUDGES.get(finding.code, _judge_error)
+    status, detail = judge_rule(finding, plan, reply)
+    if status != CONFIRMED and plan.defaults:
+        detail += f" (left at Keras defaults: {', '.join(plan.defaults)})"
+    return Confirmation(status, detail, versions.keras, versions.tensorflow)
+
+
+def unconfirmed(reason: str, versions: Versions | None = None) -> Confirmation:
+    return Confirmation(
+        UNCONFIRMED, reason, versions.keras if versions else None, versions.tensorflow if versions else None
+    )
+
+
+def _not_keras(failure: Failure) -> bool:
+    return failure.stage == "worker"
+
+
+def _judge_error(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
+    """Error rules: Keras must raise the predicted error when it builds, calls or runs."""
+    failure = reply.failure
+    if failure is None:
+        outputs = ", ".join(fmt_shape(shape) for shape in reply.output_shapes)
+        return NOT_REPRODUCED, f"Keras raised no error: {plan.ran}" + (f", output {outputs}" if outputs else "")
+    if _not_keras(failure):
+        return UNCONFIRMED, f"rnnlint could not rebuild it: {failure.message}"
+    if failure.stage in ("build", "compile") and plan.probe.kind == "run":
+        return UNCONFIRMED, f"the model fails before the call the finding is about: {failure}"
+    if re.search(EXPECTED_ERRORS.get(finding.code, "."), failure.message):
+        return CONFIRMED, str(failure) + (f" ({plan.ran})" if plan.probe.kind == "run" else "")
+    return UNCONFIRMED, f"Keras failed with another error: {failure} ({plan.ran})"
+
+
+def _judge_state(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
+    """RNN002/RNN005: the state one batch leaves must change the next batch's output."""
+    if reply.failure is not None:
+        return UNCONFIRMED, f"the model does not run: {reply.failure}"
+    norm, effect = reply.state_norm or 0.0, reply.state_effect or 0.0
+    evidence = (
+        f"after batch 1 the states hold values up to {norm:.3g} and change batch 2's output by up to {effect:.3g}"
+    )
+    if norm <= EVIDENCE_THRESHOLD or effect <= EVIDENCE_THRESHOLD:
+        return NOT_REPRODUCED, f"{evidence}: batch order does not matter here ({plan.ran})"
+    if finding.code == "RNN002":
+        return CONFIRMED, f"{evidence}, so each shuffled batch starts from another sequence's state"
+    return CONFIRMED, f"{evidence}, so each epoch starts from the state the last one ended with"
+
+
+def _judge_targets(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
+    """RNN030/RNN031: the real output against the targets; Keras raising also confirms."""
+    probe = plan.probe
+    if probe.kind == "build":
+        return _judge_single_softmax(plan, reply)
+    failure = reply.failure
+    if failure is not None:
+        if _not_keras(failure) or failure.stage in ("build", "compile"):
+            return UNCONFIRMED, f"the model does not build: {failure}"
+        return CONFIRMED, f"{failure} ({plan.ran})"
+    if not reply.output_shapes or not probe.y:
+        return UNCONFIRMED, "Keras ran but rnnlint could not read the output shape"
+    output, target = reply.output_shapes[0], probe.y[0]
+    loss = normalize_loss(probe.loss) or ""
+    trained = f"Keras trained without error{_loss_text(reply)}: output {fmt_shape(output)}, targets {fmt_shape(target)}"
+    if finding.code == "RNN030":
+        if has_time_axis_mismatch(output, target, loss):
+            return CONFIRMED, f"{trained}: the loss is broadcast across the time axis"
+        return NOT_REPRODUCED, f"{trained}: both have the same time axis"
+    problem = target_problem(output, target, loss)
+    if problem is not None:
+        return CONFIRMED, f"{trained}: {problem}"
+    return NOT_REPRODUCED, f"{trained}: they fit the loss"
+
+
+def _judge_single_softmax(plan: Plan, reply: Reply) -> tuple[str, str]:
+    if reply.failure is not None:
+        return UNCONFIRMED, f"the model does not build: {reply.failure}"
+    if reply.output_range == (1.0, 1.0):
+        return CONFIRMED, f"the model outputs 1.0 for every sample ({plan.ran})"
+    low, high = reply.output_range or (float("nan"), float("nan"))
+    return NOT_REPRODUCED, f"outputs range from {low:.3g} to {high:.3g} ({plan.ran})"
+
+
+def _loss_text(reply: Reply) -> str:
+    return f" (loss {reply.loss:.3g})" if reply.loss is not None else ""
+
+
+def runtime_error(reply: Reply) -> Failure | None:
+    """For RNN099: the error Keras raised building or calling a model, if any."""
+    failure = reply.failure
+    if failure is None or _not_keras(failure) or failure.type in MEMORY_ERRORS:
+        return None
+    return failure
+
+
+JUDGES: dict[str, Callable[[Finding, Plan, Reply], tuple[str, str]]] = {
+    "RNN002": _judge_state,
+    "RNN005": _judge_state,
+    "RNN030": _judge_targets,
+    "RNN031": _judge_targets,
+}

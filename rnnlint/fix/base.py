@@ -1,0 +1,90 @@
+"""What a fix is: edits of CST nodes, declared safe or unsafe, planned per finding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+import libcst as cst
+
+from rnnlint.fix.locate import Locator
+from rnnlint.ir import Layer, ModuleIR, Span
+from rnnlint.rules import Finding
+
+if TYPE_CHECKING:
+    from rnnlint.fix.imports import Imports
+
+Applicability = Literal["safe", "unsafe"]
+"""``safe``: keeps the program's meaning apart from the mistake, applied by
+``--fix``. ``unsafe``: changes behaviour the user may rely on (a batch size, an
+output shape), applied only with ``--unsafe-fixes``."""
+
+SAFE: Applicability = "safe"
+UNSAFE: Applicability = "unsafe"
+
+Replacement = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
+Change = Callable[[cst.CSTNode], Replacement]
+"""Applied to the node as already changed by edits inside it, so edits nest."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    target: cst.CSTNode
+    """A node of the parsed module (identity matters)."""
+    change: Change
+    shared: str | None = None
+    """Edits with the same key are one edit (an import several fixes need): applied once and never a conflict."""
+
+
+@dataclass(frozen=True)
+class Fix:
+    finding: Finding
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class FixContext:
+    """What a fixer reads: the parsed module (by span) and its IR."""
+
+    locator: Locator
+    module: ModuleIR
+
+    @property
+    def tree(self) -> cst.Module:
+        return self.locator.tree
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Every identifier the module uses (once per module: it walks the whole tree)."""
+        from rnnlint.fix.imports import names_in
+
+        return frozenset(names_in(self.tree))
+
+    @cached_property
+    def imports(self) -> Imports:
+        from rnnlint.fix.imports import Imports
+
+        return Imports.of(self.tree, self.names)
+
+    def layer(self, layer_id: int | None) -> Layer | None:
+        for layer in self.module.layers:
+            if layer.id == layer_id:
+                return layer
+        return None
+
+    def call(self, span: Span) -> cst.Call | None:
+        return self.locator.find(span, cst.Call)
+
+
+Plan = Callable[[FixContext, Finding], tuple[Edit, ...] | None]
+"""A fixer's planning step: the edits for one finding, or None when it cannot be fixed here."""
+
+
+@dataclass(frozen=True)
+class Fixer:
+    code: str
+    applicability: Applicability
+    plan: Plan

@@ -1,0 +1,1 @@
+"""The report formats beyond plain text and JSON (which live in ``rnnlint.output``)."""
