@@ -136,11 +136,16 @@ class StatefulSamplesNotDivisible(Rule):
     def _report(self, module: ModuleIR, call: ModelCall, batch: int, problems: list[tuple[str, int, str]]) -> Finding:
         what = "; nor ".join(problem[0] for problem in problems)
         fixes = "; ".join(problem[2] for problem in problems)
+        if all(count % batch == 1 for _, count, _ in problems):
+            outcome = (
+                "its last batch holds one sample, which Keras silently broadcasts against the state: wrong results"
+            )
+        else:
+            outcome = "it fails at the last, partial batch"
         return self.finding(
             module,
             call.span,
-            f"the stateful model's batch size {batch} does not divide {what}: {call.method}() fails at the "
-            "last, partial batch",
+            f"the stateful model's batch size {batch} does not divide {what}: in {call.method}() {outcome}",
             fixes,
             call=call,
         )
