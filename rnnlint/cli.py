@@ -100,6 +100,9 @@ keras_option = click.option(
     "(needs rnnlint[confirm]).",
 )
 @click.option("--strict", is_flag=True, help="With --confirm: findings Keras did not reproduce also give exit code 1.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes to check files with [default: the cores]."
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -121,6 +124,7 @@ def check(
     diff: bool,
     confirm: str | None,
     strict: bool,
+    jobs: int | None,
 ) -> None:
     """Check Python files, notebooks and folders for recurrent-model mistakes (PATH - reads stdin).
 
@@ -154,7 +158,7 @@ def check(
         from rnnlint.fix.command import run_fixes
 
         stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes)
-    report = run(paths, resolver, stdin, _confirm_options(confirm))
+    report = run(paths, resolver, stdin, _confirm_options(confirm), jobs)
     for path in report.missing:
         click.echo(f"rnnlint: error: {path}: no such file or directory", err=True)
     for message in report.config_errors:

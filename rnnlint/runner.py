@@ -8,7 +8,8 @@ the files it governs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -52,30 +53,29 @@ def run(
     resolver: Resolver | None = None,
     stdin: Buffer | None = None,
     confirm: ConfirmOptions | None = None,
+    jobs: int | None = None,
 ) -> Report:
-    """Check ``paths`` (``-`` is ``stdin``), each file with its own settings;
-    with ``confirm``, show each finding in TensorFlow (``rnnlint.confirm``)."""
+    """Check ``paths`` (``-`` is ``stdin``), each file with its own settings,
+    over ``jobs`` processes (default: the cores); with ``confirm``, show each
+    finding in TensorFlow (``rnnlint.confirm``). The order of the report never
+    depends on ``jobs``."""
     resolver = resolver or Resolver()
     found = discover(tuple(path for path in paths if path != STDIN), lambda path: _excluded(resolver, path))
     items: list[str | Buffer] = [*found.files, *([stdin] if stdin is not None and STDIN in paths else [])]
     findings: list[Finding] = []
     sources: dict[tuple[str, int | None], str] = {}
     config_errors: dict[str, None] = {}
-    checked = 0
     confirmer = _confirmer(confirm, len(items))
+    work: list[tuple[str | Buffer, Settings]] = []
     for item in items:
         path = item.path if isinstance(item, Buffer) else item
         try:
-            settings = resolver.settings_for(path)
+            work.append((item, resolver.settings_for(path)))
         except ConfigError as error:
             config_errors[str(error)] = None
-            continue
-        checked += 1
-        if isinstance(item, Buffer):
-            result = check_bytes(path, item.data, settings.rules(), settings.keras)
-        else:
-            result = check_file(path, settings.rules(), settings.keras)
-        result = finish(result, settings)
+    checked = len(work)
+    for (_, settings), raw in zip(work, _check_all(work, jobs), strict=True):
+        result = finish(raw, settings)
         if confirmer is not None:
             selected = any(rule.code == "RNN099" for rule in settings.rules())
             result = confirmer.confirm(result, runtime_errors=selected, finish=partial(finish, settings=settings))
@@ -86,6 +86,27 @@ def run(
     if confirmer is not None:
         confirmer.close()
     return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources)
+
+
+def _check_one(task: tuple[str | Buffer, Settings]) -> FileResult:
+    item, settings = task
+    if isinstance(item, Buffer):
+        return check_bytes(item.path, item.data, settings.rules(), settings.keras)
+    return check_file(item, settings.rules(), settings.keras)
+
+
+def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None) -> Iterator[FileResult]:
+    """Every file's raw result, in order: in parallel processes when there are
+    several files and several jobs (serial under pre-commit, which runs hooks
+    in parallel itself)."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(work) <= 1 or os.environ.get("PRE_COMMIT") == "1":
+        yield from map(_check_one, work)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        yield from pool.map(_check_one, work, chunksize=max(1, len(work) // (jobs * 8)))
 
 
 def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
