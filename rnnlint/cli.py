@@ -100,6 +100,8 @@ keras_option = click.option(
     "(needs rnnlint[confirm]).",
 )
 @click.option("--strict", is_flag=True, help="With --confirm: findings Keras did not reproduce also give exit code 1.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache.")
+@click.option("--cache-dir", default=".rnnlint_cache", show_default=True, help="Where results are cached.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes to check files with [default: the cores]."
 )
@@ -124,6 +126,8 @@ def check(
     diff: bool,
     confirm: str | None,
     strict: bool,
+    no_cache: bool,
+    cache_dir: str,
     jobs: int | None,
 ) -> None:
     """Check Python files, notebooks and folders for recurrent-model mistakes (PATH - reads stdin).
@@ -158,7 +162,10 @@ def check(
         from rnnlint.fix.command import run_fixes
 
         stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes)
-    report = run(paths, resolver, stdin, _confirm_options(confirm), jobs)
+    from rnnlint.filecache import FileCache
+
+    cache = FileCache(None if no_cache else cache_dir)
+    report = run(paths, resolver, stdin, _confirm_options(confirm, cache.folder), jobs, cache)
     for path in report.missing:
         click.echo(f"rnnlint: error: {path}: no such file or directory", err=True)
     for message in report.config_errors:
@@ -170,12 +177,12 @@ def check(
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
-def _confirm_options(confirm: str | None) -> ConfirmOptions | None:
+def _confirm_options(confirm: str | None, cache_dir: str | None) -> ConfirmOptions | None:
     if confirm is None:
         return None
     from rnnlint.confirm.session import ConfirmOptions
 
-    return ConfirmOptions(mode=confirm)
+    return ConfirmOptions(mode=confirm, cache_dir=cache_dir)
 
 
 def _failing(findings: tuple[Finding, ...], strict: bool) -> tuple[Finding, ...]:

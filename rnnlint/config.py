@@ -230,7 +230,9 @@ def _parts_below(path: str, root: str) -> list[str]:
     except ValueError:  # another drive on Windows
         relative = absolute
     if relative == os.pardir or relative.startswith(os.pardir + os.sep):
-        relative = os.path.normpath(path)
+        # Outside the root only a path's own name is matched: a folder named on the
+        # command line (say, site-packages/keras) is checked, its __pycache__ is not.
+        return [os.path.basename(os.path.normpath(path))]
     return [part for part in relative.replace(os.sep, "/").split("/") if part not in ("", ".", "..")]
 
 

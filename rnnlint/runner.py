@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from rnnlint import suppressions
 from rnnlint.checker import FileResult, check_bytes, check_file
 from rnnlint.config import ConfigError, Resolver, Settings
+from rnnlint.filecache import FileCache
 from rnnlint.files import discover
 from rnnlint.ir import ModuleIR
 from rnnlint.notebook import Notebook
@@ -54,6 +55,7 @@ def run(
     stdin: Buffer | None = None,
     confirm: ConfirmOptions | None = None,
     jobs: int | None = None,
+    cache: FileCache | None = None,
 ) -> Report:
     """Check ``paths`` (``-`` is ``stdin``), each file with its own settings,
     over ``jobs`` processes (default: the cores); with ``confirm``, show each
@@ -66,15 +68,16 @@ def run(
     sources: dict[tuple[str, int | None], str] = {}
     config_errors: dict[str, None] = {}
     confirmer = _confirmer(confirm, len(items))
-    work: list[tuple[str | Buffer, Settings]] = []
+    cache = cache or FileCache(None)
+    work: list[tuple[str | Buffer, Settings, FileCache]] = []
     for item in items:
         path = item.path if isinstance(item, Buffer) else item
         try:
-            work.append((item, resolver.settings_for(path)))
+            work.append((item, resolver.settings_for(path), cache))
         except ConfigError as error:
             config_errors[str(error)] = None
     checked = len(work)
-    for (_, settings), raw in zip(work, _check_all(work, jobs), strict=True):
+    for (_, settings, _), raw in zip(work, _check_all(work, jobs), strict=True):
         result = finish(raw, settings)
         if confirmer is not None:
             selected = any(rule.code == "RNN099" for rule in settings.rules())
@@ -88,14 +91,27 @@ def run(
     return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources)
 
 
-def _check_one(task: tuple[str | Buffer, Settings]) -> FileResult:
-    item, settings = task
+def _check_one(task: tuple[str | Buffer, Settings, FileCache]) -> FileResult:
+    item, settings, cache = task
     if isinstance(item, Buffer):
         return check_bytes(item.path, item.data, settings.rules(), settings.keras)
-    return check_file(item, settings.rules(), settings.keras)
+    try:
+        with open(item, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return check_file(item, settings.rules(), settings.keras)  # reports why it cannot be read
+    rules = settings.rules()
+    key = cache.key(item, data, tuple(rule.code for rule in rules), settings.keras)
+    cached = cache.load(key)
+    if cached is not None:
+        return cached
+    result = check_bytes(item, data, rules, settings.keras)
+    if not any(error.code == "RNN900" for error in result.errors):
+        cache.store(key, result)
+    return result
 
 
-def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None) -> Iterator[FileResult]:
+def _check_all(work: list[tuple[str | Buffer, Settings, FileCache]], jobs: int | None) -> Iterator[FileResult]:
     """Every file's raw result, in order: in parallel processes when there are
     several files and several jobs (serial under pre-commit, which runs hooks
     in parallel itself)."""

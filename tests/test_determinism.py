@@ -24,3 +24,22 @@ def test_pre_commit_runs_serially_with_the_same_output() -> None:
     serial = rnnlint_process("--jobs", "2", "fixtures/", cwd=ROOT, env={"PRE_COMMIT": "1"})
     parallel = rnnlint_process("--jobs", "2", "fixtures/", cwd=ROOT)
     assert serial.stdout == parallel.stdout and serial.returncode == parallel.returncode == 1
+
+
+def test_cold_and_warm_cache_give_the_same_output(tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    cold = rnnlint_process("--cache-dir", cache, "--format", "json", "fixtures/", cwd=ROOT)
+    assert list((tmp_path / "cache" / "files").glob("*.pickle"))
+    warm = rnnlint_process("--cache-dir", cache, "--format", "json", "fixtures/", cwd=ROOT)
+    uncached = rnnlint_process("--no-cache", "--format", "json", "fixtures/", cwd=ROOT)
+    assert cold.stdout == warm.stdout == uncached.stdout
+
+
+def test_a_changed_file_is_checked_again(tmp_path: Path) -> None:
+    model = tmp_path / "model.py"
+    model.write_text("from keras.models import Sequential\nfrom keras.layers import LSTM\nm = Sequential([LSTM(4)])\n")
+    cache = str(tmp_path / "cache")
+    assert rnnlint_process("--cache-dir", cache, "model.py", cwd=tmp_path).returncode == 0
+    model.write_text(model.read_text().replace("LSTM(4)", "LSTM(4, stateful=True, input_shape=(3, 2))"))
+    changed = rnnlint_process("--cache-dir", cache, "model.py", cwd=tmp_path)
+    assert changed.returncode == 1 and "RNN001" in changed.stdout
