@@ -1,0 +1,107 @@
+"""Static-path speed, side by side and alternating, over the same trees:
+rnnlint (cold and warm cache), ``ruff check --select ALL --no-cache`` and a
+libcst parse-only loop. Prints medians, ratios and peak memory.
+
+Run after ``pip install -e '.[dev,confirm]'``:  python benchmarks/static_speed.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RECURRENT = re.compile(r"LSTM|GRU|SimpleRNN")
+PARSE_ONLY = "import sys, libcst\nfor p in sys.argv[1:]:\n    libcst.parse_module(open(p, encoding='utf-8').read())\n"
+
+
+def package_tree(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.submodule_search_locations, f"{name} is not installed"
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def recurrent_subset(tree: Path, into: Path) -> Path:
+    """The files of ``tree`` that mention recurrent layers, copied flat."""
+    into.mkdir(parents=True, exist_ok=True)
+    for index, path in enumerate(sorted(tree.rglob("*.py"))):
+        if RECURRENT.search(path.read_text(encoding="utf-8", errors="replace")):
+            shutil.copy(path, into / f"{index:05d}_{path.name}")
+    return into
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Wall time and the child's peak memory (KB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    elapsed = time.perf_counter() - start
+    return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def measure(tree: Path, repeat: int, scratch: Path) -> dict[str, tuple[float, int]]:
+    files = [str(path) for path in sorted(tree.rglob("*.py"))]
+    cache = scratch / "cache"
+    commands = {
+        "rnnlint cold": lambda: [sys.executable, "-m", "rnnlint", "--no-cache", str(tree)],
+        "rnnlint warm": lambda: [sys.executable, "-m", "rnnlint", "--cache-dir", str(cache), str(tree)],
+        "ruff ALL": lambda: ["ruff", "check", "--select", "ALL", "--no-cache", "--exit-zero", "-q", str(tree)],
+        "libcst parse": lambda: [sys.executable, "-c", PARSE_ONLY, *files],
+    }
+    timed(commands["rnnlint warm"]())  # fills the cache
+    samples: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+    for _ in range(repeat):  # alternating, so that load on the machine hits all alike
+        for name, command in commands.items():
+            samples[name].append(timed(command()))
+    return {name: (statistics.median(t for t, _ in runs), max(m for _, m in runs)) for name, runs in samples.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch_dir:
+        scratch = Path(scratch_dir)
+        trees = {
+            "keras": package_tree("keras"),
+            "tensorflow": package_tree("tensorflow"),
+            "keras (recurrent files)": recurrent_subset(package_tree("keras"), scratch / "keras_rnn"),
+            "tensorflow (recurrent files)": recurrent_subset(package_tree("tensorflow"), scratch / "tf_rnn"),
+            "fixtures": ROOT / "fixtures",
+        }
+        for label, tree in trees.items():
+            count = sum(1 for _ in tree.rglob("*.py"))
+            results = measure(tree, options.repeat, scratch / label.replace(" ", "_"))
+            cold, warm = results["rnnlint cold"][0], results["rnnlint warm"][0]
+            print(f"\n{label}: {count} files ({os.cpu_count()} cores, median of {options.repeat})")
+            for name, (seconds, peak) in results.items():
+                print(f"  {name:<14} {seconds:7.2f} s   peak {peak / 1024:6.0f} MB")
+            print(f"  cold / ruff ALL      {cold / results['ruff ALL'][0]:.2f}")
+            print(f"  warm / cold          {warm / cold:.2f}")
+            print(f"  cold / libcst parse  {cold / results['libcst parse'][0]:.2f}")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import libcst"], check=True)
+    libcst_import = time.perf_counter() - start
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "rnnlint", "--no-cache", str(ROOT / "fixtures" / "seed000_stateful_guide.py")]
+    )
+    one_file = time.perf_counter() - start
+    print(
+        f"\none small model file: {one_file:.2f} s; python -c 'import libcst': {libcst_import:.2f} s; "
+        f"ratio {one_file / libcst_import:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
