@@ -304,6 +304,10 @@ def _merge(layer: Layer, inputs: Sequence[Shape]) -> NodeShapes:
         return NodeShapes(tuple(inputs), (UNKNOWN,), 0)
     size = ranks.pop()
     axis = axis % size
+    for index in range(1, size):
+        sizes = {shape[index] for shape in inputs if is_int(shape[index])}
+        if index != axis and len(sizes) > 1:
+            return NodeShapes(tuple(inputs), (UNKNOWN,), 0)  # Keras refuses it: nothing to infer
     joined = [shape[axis] for shape in inputs]
     total = sum(joined) if all(is_int(item) for item in joined) else UNKNOWN
     output = tuple(total if index == axis else inputs[0][index] for index in range(size))
@@ -404,6 +408,9 @@ def _reshape(layer: Layer, shape: Shape) -> tuple[Shape, int | Unknown]:
             target = tuple(fill if item == -1 else item for item in target)
         else:
             target = tuple(UNKNOWN if item == -1 else item for item in target)
+    rest = shape[1:] if not isinstance(shape, Unknown) else (UNKNOWN,)
+    if all(is_int(item) for item in (*rest, *target)) and math.prod(rest) != math.prod(target):
+        return UNKNOWN, 0  # the sizes differ: Keras refuses it
     return (batch, *target), 0
 
 

@@ -332,7 +332,7 @@ def test_without_confirm_nothing_changes(cli: Invoke, tmp_path: Path) -> None:
     write(tmp_path, {"model.py": STATEFUL_FIT})
     result = cli("--isolated", "--keras", "3", "--format", "json", "model.py")
     assert result.exit_code == 1 and "confirmation" not in result.stdout
-    assert not (tmp_path / ".rnnlint_cache").exists()
+    assert not (tmp_path / ".rnnlint_cache" / "confirm").exists()  # only the per-file results are cached
 
 
 # -- the client against broken workers ------------------------------------------------------
