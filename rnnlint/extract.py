@@ -331,7 +331,7 @@ class Extractor:
     def exec_import(self, small: cst.Import | cst.ImportFrom, scope: Scope) -> None:
         if isinstance(small, cst.Import):
             for alias in small.names:
-                qualname = _dotted(alias.name)
+                qualname = dotted_name(alias.name)
                 self._note_import(qualname)
                 if alias.asname is not None:
                     self.assign(alias.asname.name, ModuleRef(qualname), scope)
@@ -346,12 +346,12 @@ class Extractor:
                     if isinstance(name, cst.Name):
                         scope.names[name.value] = UNKNOWN
             return
-        base = _dotted(small.module)
+        base = dotted_name(small.module)
         self._note_import(base)
         if isinstance(small.names, cst.ImportStar):
             return
         for alias in small.names:
-            qualname = f"{base}.{_dotted(alias.name)}"
+            qualname = f"{base}.{dotted_name(alias.name)}"
             target = alias.asname.name if alias.asname is not None else alias.name
             self.assign(target, ModuleRef(qualname), scope)
 
@@ -1043,11 +1043,12 @@ def _same(left: Value, right: Value) -> bool:
         return False
 
 
-def _dotted(node: cst.BaseExpression) -> str:
+def dotted_name(node: cst.BaseExpression) -> str:
+    """``a.b.c`` for a dotted name node (``?`` for anything else)."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+        return f"{dotted_name(node.value)}.{node.attr.value}"
     return "?"
 
 

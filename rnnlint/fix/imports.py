@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from rnnlint.extract import dotted_name
 from rnnlint.fix.base import Edit
 from rnnlint.fix.edits import add_import_name
 from rnnlint.kerasnames import canonical
@@ -157,7 +158,7 @@ def _module_imports(tree: cst.Module) -> Iterator[cst.Import | cst.ImportFrom]:
 
 def _import_bindings(statement: cst.Import) -> Iterator[Binding]:
     for alias in statement.names:
-        dotted = _dotted(alias.name)
+        dotted = dotted_name(alias.name)
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             yield Binding(alias.asname.name.value, dotted, statement)
         elif alias.asname is None:
@@ -168,25 +169,17 @@ def _import_bindings(statement: cst.Import) -> Iterator[Binding]:
 def _from_bindings(statement: cst.ImportFrom) -> Iterator[Binding]:
     if statement.relative or statement.module is None or isinstance(statement.names, cst.ImportStar):
         return
-    base = _dotted(statement.module)
+    base = dotted_name(statement.module)
     for alias in statement.names:
         target = alias.asname.name if alias.asname is not None else alias.name
         if isinstance(target, cst.Name):
-            yield Binding(target.value, f"{base}.{_dotted(alias.name)}", statement)
+            yield Binding(target.value, f"{base}.{dotted_name(alias.name)}", statement)
 
 
 def _canonical_module(statement: cst.ImportFrom) -> str | None:
     if statement.relative or statement.module is None:
         return None
-    return canonical(_dotted(statement.module))
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return "?"
+    return canonical(dotted_name(statement.module))
 
 
 def _attribute(owner: cst.BaseExpression, name: str) -> cst.Attribute:
