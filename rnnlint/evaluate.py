@@ -417,7 +417,3 @@ def method(receiver: Value, name: str, args: list[Value], kwargs: dict[str, Valu
             return receiver
         return UNKNOWN
     return UNKNOWN
-
-
-def is_unknown(value: Value) -> bool:
-    return isinstance(value, Unknown)

@@ -11,7 +11,7 @@ from typing import Any
 
 from rnnlint.ir import Layer, Model, ModelCall, ModuleIR, Node
 from rnnlint.kerasnames import CONV_RECURRENT, PASSTHROUGH, RECURRENT
-from rnnlint.shapes import declared_batch, infer, rank
+from rnnlint.shapes import declared_batch, infer
 from rnnlint.values import UNKNOWN, ArrayValue, DatasetValue, Unknown, Value, is_int
 
 DEFAULT_BATCH_SIZE = 32
@@ -169,10 +169,6 @@ def shapes_ok(model: Model) -> bool:
     return model.complete and not infer(model).has_errors
 
 
-def data_rank(value: Value) -> Any:
-    return value.rank if isinstance(value, ArrayValue) else UNKNOWN
-
-
 def fmt_shape(shape: Any) -> str:
     """A shape as Keras prints it: ``(None, 8, 16)``, ``?`` for unknown dims."""
     if isinstance(shape, Unknown):
@@ -188,8 +184,3 @@ def last_recurrent(model: Model) -> tuple[int, Node] | None:
         if recurrent_core(model.nodes[index].layer) is not None:
             return index, model.nodes[index]
     return None
-
-
-def input_rank(model: Model) -> Any:
-    shapes = infer(model).input_shapes
-    return rank(shapes[0]) if shapes else UNKNOWN

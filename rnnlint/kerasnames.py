@@ -164,7 +164,3 @@ def normalize_config(kind: str, given: dict[str, object]) -> dict[str, object]:
         if "batch_input_shape" in config and "batch_shape" not in config:
             config["batch_shape"] = config.pop("batch_input_shape")
     return config
-
-
-def is_recurrent(kind: str) -> bool:
-    return kind in RECURRENT

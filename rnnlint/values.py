@@ -128,7 +128,3 @@ def is_known(value: Value) -> bool:
     if isinstance(value, tuple):
         return all(is_known(item) for item in value)
     return True
-
-
-def is_array_like(value: Value) -> bool:
-    return isinstance(value, ArrayValue)
