@@ -25,6 +25,7 @@ from rnnlint.rules import Finding, Rule
 SYNTAX_ERROR = "E999"
 IO_ERROR = "E902"
 INTERNAL_ERROR = "RNN900"
+TRACEBACK_FRAMES = 6
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,10 @@ def _error(path: str, code: str, name: str, message: str) -> Finding:
 def _internal(path: str, where: str, error: Exception) -> Finding:
     last = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     origin = f" at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}" if last else ""
-    return _error(
-        path,
-        INTERNAL_ERROR,
-        "internal-error",
-        f"internal error in {where}: {type(error).__name__}: {error}{origin}; please report it",
-    )
+    message = f"internal error in {where}: {type(error).__name__}: {error}{origin}; please report it"
+    return replace(_error(path, INTERNAL_ERROR, "internal-error", message), detail=short_traceback(error))
+
+
+def short_traceback(error: BaseException, frames: int = TRACEBACK_FRAMES) -> str:
+    """The innermost frames only: where rnnlint failed, not how the run got there."""
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__, limit=-frames)).rstrip()

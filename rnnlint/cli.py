@@ -87,6 +87,7 @@ keras_option = click.option(
 @click.option("--statistics", is_flag=True, help="Count the findings of each code instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings (errors still give 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the traceback of each internal error (RNN900) on stderr.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes in place (for -: print the fixed code), then check.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff, change nothing (exit 1 if any).")
@@ -121,6 +122,7 @@ def check(
     statistics: bool,
     exit_zero: bool,
     quiet: bool,
+    verbose: bool,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
@@ -171,6 +173,8 @@ def check(
     for message in report.config_errors:
         click.echo(f"rnnlint: error: {message}", err=True)
     _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
+    if verbose:
+        _write_tracebacks(report.findings)
     if report.missing or report.config_errors or any(f.code in ERROR_CODES for f in report.findings):
         sys.exit(EXIT_ERROR)
     failing = _failing(report.findings, strict) if confirm else report.findings
@@ -238,6 +242,13 @@ def _write_report(
             handle.write(rendered)
     except OSError as error:
         _fail(f"{output_file}: cannot write the report: {error.strerror}")
+
+
+def _write_tracebacks(findings: tuple[Finding, ...]) -> None:
+    """On stderr, so that a machine-readable report on stdout stays valid."""
+    for finding in findings:
+        if finding.detail:
+            click.echo(f"rnnlint: {finding.span.path}: {finding.message}\n{finding.detail}", err=True)
 
 
 def _terminal_wants_color() -> bool:

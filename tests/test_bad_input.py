@@ -3,15 +3,17 @@ code, and the other files of the run are still checked."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import Invoke
 
 from rnnlint.checker import INTERNAL_ERROR, check_file
-from rnnlint.rules import select_rules
+from rnnlint.rules import BY_CODE, select_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = (
@@ -134,3 +136,27 @@ def test_installed_library_sources_give_no_internal_error(package: str) -> None:
                 result = check_file(os.path.join(folder, name), rules, "auto")
                 assert not [f for f in result.errors if f.code == INTERNAL_ERROR], result.errors
     assert count > 300
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_verbose_prints_the_short_traceback_of_an_internal_error(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, output_format: str
+) -> None:
+    """The traceback goes to stderr, so a machine-readable report stays valid."""
+
+    def broken_rule_check(self: object, module: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(BY_CODE["RNN010"], "check", broken_rule_check)
+    (tmp_path / "m.py").write_text(BAD)
+    quiet = cli("m.py", "--no-cache", "--format", output_format)
+    verbose = cli("m.py", "--no-cache", "--format", output_format, "--verbose")
+    for result in (quiet, verbose):
+        assert result.exit_code == 2
+        assert "RNN001" in result.stdout and "internal error in RNN010: KeyError" in result.stdout
+    assert quiet.stderr == ""
+    assert "Traceback (most recent call last)" in verbose.stderr
+    assert "in broken_rule_check" in verbose.stderr and verbose.stderr.rstrip().endswith("KeyError: 'boom'")
+    assert verbose.stdout == quiet.stdout
+    if output_format == "json":
+        json.loads(verbose.stdout)

@@ -43,6 +43,8 @@ class Finding:
     """How ``--fix`` repairs it: ``"safe"`` (by ``--fix``), ``"unsafe"`` (with
     ``--unsafe-fixes`` too), None when it must be fixed by hand. Set by
     ``rnnlint.fix.annotate`` where the fix was actually planned on the code."""
+    detail: str | None = None
+    """For an internal error: the short traceback that ``--verbose`` prints."""
 
     @property
     def text(self) -> str:
