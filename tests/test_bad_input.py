@@ -160,3 +160,25 @@ def test_verbose_prints_the_short_traceback_of_an_internal_error(
     assert verbose.stdout == quiet.stdout
     if output_format == "json":
         json.loads(verbose.stdout)
+
+
+def test_an_internal_error_in_one_files_extraction_is_contained(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import rnnlint.checker
+
+    real_extract = rnnlint.checker.extract
+
+    def extract_failing_on_broken(path: str, *args: object) -> object:
+        if path.endswith("broken.py"):
+            raise ValueError("cannot model this")
+        return real_extract(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rnnlint.checker, "extract", extract_failing_on_broken)
+    (tmp_path / "broken.py").write_text(BAD)
+    (tmp_path / "other.py").write_text(BAD)
+    result = cli(".", "--no-cache", "-j", "1", "--verbose")
+    assert result.exit_code == 2
+    assert "broken.py:1:1: RNN900 internal error in extraction: ValueError: cannot model this" in result.stdout
+    assert "other.py:3:" in result.stdout and "broken.py:3:" not in result.stdout
+    assert "in extract_failing_on_broken" in result.stderr
