@@ -46,9 +46,9 @@ def check_source(
     """``prefilter``: skip, without parsing, a source that cannot hold a recurrent model."""
     if prefilter and not may_concern_recurrent_models(source):
         return FileResult(path, source=source)
-    too_deep = _too_deep_for_python(path, source)
-    if too_deep is not None:
-        return FileResult(path, errors=(too_deep,), source=source)
+    python_tree = _python_tree(path, source)
+    if isinstance(python_tree, Finding):
+        return FileResult(path, errors=(python_tree,), source=source)
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -60,7 +60,7 @@ def check_source(
         error_finding = _error(path, SYNTAX_ERROR, "syntax-error", f"cannot parse: {error!r}")
         return FileResult(path, errors=(error_finding,), source=source)
     try:
-        module = extract(path, tree, keras, source)
+        module = extract(path, tree, keras, source, python_tree)
     except Exception as error:
         return FileResult(path, errors=(_internal(path, "extraction", error),), source=source)
     findings: list[Finding] = []
@@ -89,11 +89,14 @@ def _fixable(
         return findings
 
 
-def _too_deep_for_python(path: str, source: str) -> Finding | None:
-    """Python's own parser refuses code nested too deeply to run; libcst's
-    would take minutes over it, or crash the process. So Python's is asked first."""
+def _python_tree(path: str, source: str) -> ast.Module | Finding | None:
+    """Python's own parse of ``source`` (it places statements for positions),
+    or the error when Python refuses code nested too deeply to run: libcst
+    would take minutes over it, or crash the process. So Python's is asked
+    first. None when Python rejects the code otherwise: libcst reports that."""
     try:
-        compile(source, path, "exec", ast.PyCF_ONLY_AST)
+        tree: ast.Module = compile(source, path, "exec", ast.PyCF_ONLY_AST)
+        return tree
     except (RecursionError, MemoryError):
         message = "SyntaxError: too deeply nested for Python's parser"
         return Finding(SYNTAX_ERROR, "syntax-error", message, Span(path, 1, 1, 1, 1), 0)
@@ -126,6 +129,15 @@ def check_bytes(
     if source is None:
         return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", "file is not valid UTF-8 text"),))
     return check_source(path, source, rules, keras, prefilter=prefilter)
+
+
+def needs_parsing(path: str, data: bytes) -> bool:
+    """Whether checking ``data`` would parse it: false for a file that cannot
+    be decoded or cannot hold a recurrent model (a notebook is always parsed)."""
+    if path.endswith(NOTEBOOK_SUFFIX):
+        return True
+    source = decode(data)
+    return source is not None and may_concern_recurrent_models(source)
 
 
 def check_notebook(

@@ -9,6 +9,7 @@ change become incomplete. Nothing of the user's code is ever executed.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -191,11 +192,15 @@ class RawArg:
 class Extractor:
     """Reads one module and produces its ``ModuleIR``."""
 
-    def __init__(self, path: str, module: cst.Module, source: str | None = None) -> None:
+    def __init__(
+        self, path: str, module: cst.Module, source: str | None = None, python_tree: ast.Module | None = None
+    ) -> None:
         self.path = path
-        self.positions = LazyPositions(path, module, source)
+        self.positions = LazyPositions(path, module, source, python_tree)
         self.unit: Unit = None
         """Where the code being run stands: a function, or a top-level statement."""
+        self.line: cst.SimpleStatementLine | None = None
+        """The statement line being run, when the code being run is one."""
         self.module = module
         self.layers: dict[int, Layer] = {}
         self.nodes: list[Node] = []
@@ -244,7 +249,7 @@ class Extractor:
         return self._next_id
 
     def span(self, node: cst.CSTNode) -> Span:
-        return self.positions.span(node, self.unit)
+        return self.positions.span(node, self.unit, self.line)
 
     def assigned_names(self, node: cst.CSTNode) -> list[str]:
         """Names a loop body binds or mutates (cached: loops run once per call)."""
@@ -264,8 +269,12 @@ class Extractor:
 
     def exec_statement(self, statement: cst.CSTNode, scope: Scope) -> None:
         if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                self.exec_small(small, scope)
+            outer, self.line = self.line, statement
+            try:
+                for small in statement.body:
+                    self.exec_small(small, scope)
+            finally:
+                self.line = outer
         elif isinstance(statement, cst.BaseSmallStatement):  # a one-line body: ``for ...: model.fit(...)``
             self.exec_small(statement, scope)
         elif isinstance(statement, cst.FunctionDef):
@@ -727,6 +736,7 @@ class Extractor:
         self.bind_params(definition.params, args, kwargs, scope, unknown_params)
         frame = Frame()
         outer_unit, self.unit = self.unit, definition
+        outer_line, self.line = self.line, None
         self.frames.append(frame)
         self.frame_uncertainty.append(self.uncertain)
         self.active.append(definition)
@@ -739,6 +749,7 @@ class Extractor:
             self.frame_uncertainty.pop()
             self.active.pop()
             self.unit = outer_unit
+            self.line = outer_line
         if frame.generator:
             return DatasetValue(shuffled=False, description="generator")
         if not frame.returns:
@@ -1148,8 +1159,11 @@ def _assigned_names(node: cst.CSTNode) -> list[str]:
     return visitor.names
 
 
-def extract(path: str, module: cst.Module, keras: str = "auto", source: str | None = None) -> ModuleIR:
-    """The IR of ``module`` (parsed from ``source``), judged for the Keras version ``keras`` selects."""
-    extractor = Extractor(path, module, source)
+def extract(
+    path: str, module: cst.Module, keras: str = "auto", source: str | None = None, python_tree: ast.Module | None = None
+) -> ModuleIR:
+    """The IR of ``module`` (parsed from ``source``, and by Python into
+    ``python_tree`` when at hand), judged for the Keras version ``keras`` selects."""
+    extractor = Extractor(path, module, source, python_tree)
     extractor.run()
     return extractor.module_ir(resolve_version(keras, extractor.uses_tf_keras))

@@ -2,19 +2,32 @@
 
 libcst's PositionProvider costs several times the parse itself, and most
 statements of a file never need a position. So positions are resolved one
-unit at a time: the function being analysed, or else the top-level statement,
-rendered alone in a small module and shifted to where it stands in the file.
+piece at a time, rendered alone in a small module and shifted to where it
+stands in the file: the statement line being analysed, whose place Python's
+own (much faster) parser gives; else the function being analysed, or the
+top-level statement.
 """
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from rnnlint.ir import Span
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+"""What ends a line for Python and libcst (``str.splitlines`` knows more)."""
+
+
+def _split_lines(text: str) -> list[str]:
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and not lines[-1] else lines
+
 
 Unit = int | cst.FunctionDef | None
 """A top-level statement's index in ``Module.body``, or a function definition."""
@@ -23,17 +36,25 @@ Unit = int | cst.FunctionDef | None
 class LazyPositions:
     """Spans of the nodes of one module, resolved per unit on first use."""
 
-    def __init__(self, path: str, module: cst.Module, source: str | None = None) -> None:
+    def __init__(
+        self, path: str, module: cst.Module, source: str | None = None, python_tree: ast.Module | None = None
+    ) -> None:
+        """``python_tree``: ``source`` parsed by ``ast``, when the caller has it already."""
         self.path = path
         self.module = module
         self.source = module.code if source is None else source
+        self._python_tree = python_tree
+        self._anchors: dict[cst.CSTNode, tuple[int, int]] | None = None
         self._lines: list[str] | None = None
         self._ranges: dict[cst.CSTNode, tuple[CodeRange, int]] = {}
+        """Each node's range in the piece rendered alone, and the lines to add."""
         self._resolved: set[Hashable] = set()
         self._first_lines = [1 + len(module.header)]
 
-    def span(self, node: cst.CSTNode, unit: Unit) -> Span:
-        """The span of ``node``, which lies inside ``unit``."""
+    def span(self, node: cst.CSTNode, unit: Unit, line: cst.SimpleStatementLine | None = None) -> Span:
+        """The span of ``node``, which lies inside ``unit`` and, when given, inside the statement ``line``."""
+        if node not in self._ranges and line is not None:
+            self._resolve_line(line)
         if node not in self._ranges and unit is not None:
             self._resolve(unit)
         if node not in self._ranges:
@@ -47,6 +68,40 @@ class LazyPositions:
             position.end.column + 1,
         )
 
+    def _resolve_line(self, line: cst.SimpleStatementLine) -> None:
+        key = ("line", id(line))
+        if key in self._resolved:
+            return
+        self._resolved.add(key)
+        anchor = self._anchor_map().get(line)
+        if anchor is None:
+            return
+        row, column = anchor
+        lines = self._source_lines()
+        indent = lines[row - 1][:column] if row <= len(lines) else "?"
+        if indent.strip():
+            return
+        positions, code = _render(self._alone(line.with_changes(leading_lines=()), indent))
+        rendered = _split_lines(code)[1 if indent else 0 :]
+        if lines[row - 1 : row - 1 + len(rendered)] != rendered:
+            return  # not where Python's parser said: left to the unit
+        offset = row - (2 if indent else 1)
+        for node, position in positions.items():
+            self._ranges.setdefault(node, (position, offset))
+
+    def _anchor_map(self) -> dict[cst.CSTNode, tuple[int, int]]:
+        """Where each statement line starts (line, column), from Python's parser."""
+        if self._anchors is None:
+            self._anchors = {}
+            tree = self._python_tree
+            if tree is None:
+                try:
+                    tree = ast.parse(self.source)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    return self._anchors
+            _align(self.module.body, tree.body, self._anchors)
+        return self._anchors
+
     def _resolve(self, unit: int | cst.FunctionDef) -> None:
         key = unit if isinstance(unit, int) else id(unit)
         if key in self._resolved:
@@ -57,11 +112,9 @@ class LazyPositions:
         else:
             self._resolve_function(unit)
 
-    def _record(self, module: cst.Module, offset: int) -> dict[cst.CSTNode, CodeRange]:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        for node, position in positions.items():
+    def _record(self, module: cst.Module, offset: int) -> None:
+        for node, position in _render(module)[0].items():
             self._ranges.setdefault(node, (position, offset))
-        return dict(positions)
 
     def _resolve_statement(self, top: int) -> None:
         statement = self.module.body[top]
@@ -87,10 +140,10 @@ class LazyPositions:
             indent = match.group(1)
             alone = self._alone(function, indent)
             def_line = self.source.count("\n", 0, match.start()) + 1
-            positions = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+            positions, code = _render(alone)
             offset = def_line - positions[function].start.line
             if len(matches) > 1:  # several functions of that name: check that the lines are this one's
-                rendered = alone.code.splitlines()[1 if indent else 0 :]
+                rendered = _split_lines(code)[1 if indent else 0 :]
                 first = offset + (1 if indent else 0)  # 0-based index in the file of the first rendered line
                 if first < 0 or lines[first : first + len(rendered)] != rendered:
                     continue
@@ -98,16 +151,17 @@ class LazyPositions:
                 self._ranges.setdefault(node, (position, offset))
             return
 
-    def _alone(self, function: cst.FunctionDef, indent: str) -> cst.Module:
-        body: cst.BaseStatement = function
+    def _alone(self, statement: cst.BaseStatement, indent: str) -> cst.Module:
+        """``statement`` rendered alone, indented by ``indent`` inside an ``if True:``."""
+        body: cst.BaseStatement = statement
         if indent:
-            block = cst.IndentedBlock(body=[function], indent=indent)
+            block = cst.IndentedBlock(body=[statement], indent=indent)
             body = cst.If(test=cst.Name("True"), body=block)
         return self.module.with_changes(body=[body], header=[], footer=[])
 
     def _source_lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.source.splitlines()
+            self._lines = _split_lines(self.source)
         return self._lines
 
     def _resolve_whole_module(self) -> None:
@@ -117,3 +171,96 @@ class LazyPositions:
         self._resolved.add("module")
         self._ranges.clear()
         self._record(self.module, 0)
+
+
+def _render(module: cst.Module) -> tuple[dict[cst.CSTNode, CodeRange], str]:
+    """The positions of libcst's PositionProvider, and the code, from one
+    rendering (through a MetadataWrapper, the tree would be walked once more
+    for nothing)."""
+    provider = PositionProvider()
+    state = PositionProvidingCodegenState(module.default_indent, module.default_newline, provider)
+    module._codegen(state)
+    return provider._computed, "".join(state.tokens)
+
+
+_COMPOUND: dict[type[cst.CSTNode], tuple[type[ast.stmt], ...]] = {
+    cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef),
+    cst.ClassDef: (ast.ClassDef,),
+    cst.If: (ast.If,),
+    cst.For: (ast.For, ast.AsyncFor),
+    cst.While: (ast.While,),
+    cst.With: (ast.With, ast.AsyncWith),
+    cst.Try: (ast.Try,),
+    cst.Match: (ast.Match,),
+}
+_SMALL: dict[type[cst.CSTNode], type[ast.stmt]] = {
+    cst.Expr: ast.Expr,
+    cst.Assign: ast.Assign,
+    cst.AnnAssign: ast.AnnAssign,
+    cst.AugAssign: ast.AugAssign,
+    cst.Return: ast.Return,
+    cst.Import: ast.Import,
+    cst.ImportFrom: ast.ImportFrom,
+    cst.Pass: ast.Pass,
+    cst.Break: ast.Break,
+    cst.Continue: ast.Continue,
+    cst.Del: ast.Delete,
+    cst.Raise: ast.Raise,
+    cst.Assert: ast.Assert,
+    cst.Global: ast.Global,
+    cst.Nonlocal: ast.Nonlocal,
+}
+
+
+def _align(
+    statements: Sequence[cst.CSTNode], python: Sequence[ast.stmt], anchors: dict[cst.CSTNode, tuple[int, int]]
+) -> None:
+    """Pair libcst's statements with Python's, which know their line; stop at
+    the first pair that does not match (those statements use the slower way)."""
+    index = 0
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            smalls = python[index : index + len(statement.body)]
+            if len(smalls) < len(statement.body) or any(
+                not isinstance(theirs, _SMALL.get(type(ours), ()))
+                for ours, theirs in zip(statement.body, smalls, strict=True)
+            ):
+                return
+            anchors[statement] = (smalls[0].lineno, smalls[0].col_offset)
+            index += len(statement.body)
+            continue
+        if index >= len(python) or not isinstance(python[index], _COMPOUND.get(type(statement), ())):
+            return
+        for ours, theirs in _blocks(statement, python[index]):
+            _align(ours, theirs, anchors)
+        index += 1
+
+
+def _blocks(statement: cst.CSTNode, python: ast.stmt) -> list[tuple[Sequence[cst.CSTNode], Sequence[ast.stmt]]]:
+    """The blocks of a compound statement, paired with Python's."""
+    pairs: list[tuple[Sequence[cst.CSTNode], Sequence[ast.stmt]]] = []
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.BaseSuite):
+        pairs.append((_statements(body), getattr(python, "body", ())))
+    orelse = getattr(statement, "orelse", None)
+    if isinstance(orelse, cst.If):
+        pairs.append(([orelse], getattr(python, "orelse", ())))
+    elif isinstance(orelse, cst.Else):
+        pairs.append((_statements(orelse.body), getattr(python, "orelse", ())))
+    if isinstance(statement, cst.Try) and isinstance(python, ast.Try):
+        pairs.extend(
+            (_statements(ours.body), theirs.body)
+            for ours, theirs in zip(statement.handlers, python.handlers, strict=False)
+        )
+        if statement.finalbody is not None:
+            pairs.append((_statements(statement.finalbody.body), python.finalbody))
+    if isinstance(statement, cst.Match) and isinstance(python, ast.Match):
+        pairs.extend(
+            (_statements(ours.body), theirs.body) for ours, theirs in zip(statement.cases, python.cases, strict=False)
+        )
+    return pairs
+
+
+def _statements(suite: cst.BaseSuite) -> Sequence[cst.CSTNode]:
+    """A block's statements; none for a one-line body, whose pieces are not statement lines."""
+    return suite.body if isinstance(suite, cst.IndentedBlock) else ()

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from rnnlint.ir import Span
 from rnnlint.positions import LazyPositions, Unit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,39 @@ class Second:
 
 
 async def  spaced(a): return a
+
+
+if True:  # statement lines in every kind of block, some on one line with others
+    x = 1;  y = keras.layers.LSTM(  # a comment
+        3)
+    for i in range(2):
+        pass
+    else:
+        z = [i,
+  i]
+    while x: x = 0
+    try:
+        pass
+    except (ValueError) as error:
+        raise
+    else: pass
+    finally:
+        del x
+    with open("f") as handle, open("g"):
+        (a, b) = 1, 2
+    match y:
+        case [1, *rest]:
+            y += 1
+        case _:
+            ...
+    if x:
+        pass
+    elif y:
+        \
+        w = 2
+    else:
+        v: int = \
+            3
 """
 
 
@@ -44,12 +78,23 @@ class _Nodes(cst.CSTVisitor):
     def __init__(self) -> None:
         self.nodes: list[cst.CSTNode] = []
         self.functions: list[cst.FunctionDef] = []
+        self.lines: list[cst.SimpleStatementLine] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.nodes.append(node)
         if isinstance(node, cst.FunctionDef):
             self.functions.append(node)
+        if isinstance(node, cst.SimpleStatementLine):
+            self.lines.append(node)
         return True
+
+
+def _as_pair(span: Span) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (span.line, span.column - 1), (span.end_line, span.end_column - 1)
+
+
+def _want(position: CodeRange) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (position.start.line, position.start.column), (position.end.line, position.end.column)
 
 
 def _check(source: str) -> None:
@@ -66,10 +111,21 @@ def _check(source: str) -> None:
         collector = _Nodes()
         root.visit(collector)
         for node in collector.nodes:
-            span, want = lazy.span(node, unit), full[node]
-            got = ((span.line, span.column - 1), (span.end_line, span.end_column - 1))
-            assert got == ((want.start.line, want.start.column), (want.end.line, want.end.column)), node
+            assert _as_pair(lazy.span(node, unit)) == _want(full[node]), node
         assert "module" not in lazy._resolved, "the unit alone should have been enough"
+    everything = _Nodes()
+    module.visit(everything)
+    lazy = LazyPositions("p.py", module, source)
+    for line in everything.lines:
+        inside, comments_above = _Nodes(), _Nodes()
+        line.visit(inside)
+        for comment in line.leading_lines:
+            comment.visit(comments_above)
+        for node in inside.nodes[1:]:  # the line is rendered without the comments above it
+            if node in comments_above.nodes:
+                continue
+            assert _as_pair(lazy.span(node, None, line)) == _want(full[node]), node
+    assert not [key for key in lazy._resolved if not isinstance(key, tuple)], "the statement lines alone should do"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(ROOT)) for p in SOURCES])
