@@ -52,7 +52,8 @@ class Settings:
     config_file: str | None = None
 
     def excluded(self, path: str) -> bool:
-        return any(path_matches(path, self.root, pattern) for pattern in (*self.exclude, *self.extend_exclude))
+        parts = _parts_below(path, self.root)
+        return any(_parts_match(parts, pattern) for pattern in (*self.exclude, *self.extend_exclude))
 
     def ignored_codes(self, path: str) -> tuple[str, ...]:
         """``ignore`` plus the codes of every ``per-file-ignores`` pattern that matches ``path``."""
@@ -123,6 +124,7 @@ class Resolver:
             self._fixed = self.overrides.apply(Settings(root=os.getcwd()))
         self._nearest: dict[str, str | None] = {}
         self._loaded: dict[str, Settings | ConfigError | None] = {}
+        self._applied: dict[str | None, Settings] = {}
 
     def settings_for(self, path: str) -> Settings:
         """The settings of ``path`` (a file or folder, existing or not)."""
@@ -131,13 +133,16 @@ class Resolver:
         absolute = os.path.abspath(path)
         folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
         config = self._find(folder)
-        if config is None:
-            return self.overrides.apply(Settings(root=os.getcwd()))
-        loaded = self._load(config)
-        if isinstance(loaded, ConfigError):
-            raise loaded
-        assert loaded is not None, "_find returns only files with a [tool.rnnlint] table"
-        return self.overrides.apply(loaded)
+        if config not in self._applied:
+            if config is None:
+                self._applied[config] = self.overrides.apply(Settings(root=os.getcwd()))
+            else:
+                loaded = self._load(config)
+                if isinstance(loaded, ConfigError):
+                    raise loaded
+                assert loaded is not None, "_find returns only files with a [tool.rnnlint] table"
+                self._applied[config] = self.overrides.apply(loaded)
+        return self._applied[config]
 
     def _find(self, folder: str) -> str | None:
         if folder not in self._nearest:
@@ -216,7 +221,10 @@ def check_codes(codes: Iterable[str], where: str) -> tuple[str, ...]:
 def path_matches(path: str, root: str, pattern: str) -> bool:
     """A pattern without ``/`` matches any one file or folder name; one with
     ``/`` matches the path below ``root`` or any of its parent folders."""
-    parts = _parts_below(path, root)
+    return _parts_match(_parts_below(path, root), pattern)
+
+
+def _parts_match(parts: list[str], pattern: str) -> bool:
     pattern = pattern.strip().removeprefix("./").rstrip("/")
     if "/" not in pattern:
         return any(fnmatch.fnmatchcase(part, pattern) for part in parts)
