@@ -1,7 +1,8 @@
 """A textual test that skips files which cannot hold a recurrent-model mistake.
 
 Parsing with libcst is rnnlint's main cost, and most files of a project hold
-no recurrent model. Every finding needs one of:
+no recurrent model. Every finding needs Keras named in the code (``keras``,
+``tf.keras``, ``tf_keras``...) and one of:
 
 - a Keras model (its class is named ``Sequential`` or ``Model``, or it starts
   from an ``Input``) with a recurrent layer (class names hold ``LSTM``,
@@ -10,19 +11,40 @@ no recurrent model. Every finding needs one of:
 - a recurrent layer given ``batch_size`` (RNN040);
 - ``batch_input_shape`` (RNN040).
 
-A file with none of these words cannot produce a finding, and is not parsed.
+These are names in code, so words in strings and comments do not count:
+library code mentions LSTMs in every docstring. A file whose code has none of
+these words cannot produce a finding, and is not parsed.
 """
 
 from __future__ import annotations
 
+import re
+
+KERAS = "keras"
 RECURRENT = ("LSTM", "GRU", "RNN", "stateful")
 MODEL = ("Sequential", "Model", "Input")
 
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""'  # triple-quoted strings first: they hold quotes
+    r"|'''[\s\S]*?'''"
+    r'|"(?:\\.|[^"\\\n])*"'
+    r"|'(?:\\.|[^'\\\n])*'"
+    r"|#[^\n]*"
+)
+"""Python's strings and comments, found left to right as its tokenizer does
+(a ``#`` inside a string is part of the string, a quote in a comment is part
+of the comment). Prefixes (``r``, ``b``, ``f``) stay behind, harmlessly."""
+
 
 def may_concern_recurrent_models(source: str) -> bool:
-    if "batch_input_shape" in source:
+    if KERAS not in source:
+        return False
+    code = _STRINGS_AND_COMMENTS.sub(" ", source)
+    if KERAS not in code:
+        return False
+    if "batch_input_shape" in code:
         return True
-    recurrent = any(marker in source for marker in RECURRENT)
-    if any(marker in source for marker in MODEL):
-        return recurrent or "reset_states" in source
-    return recurrent and "batch_size" in source
+    recurrent = any(marker in code for marker in RECURRENT)
+    if any(marker in code for marker in MODEL):
+        return recurrent or "reset_states" in code
+    return recurrent and "batch_size" in code

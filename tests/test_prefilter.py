@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
 from pathlib import Path
 
 import pytest
 
+from rnnlint.checker import check_source
 from rnnlint.prefilter import may_concern_recurrent_models
-from rnnlint.rules import ALL_RULES
+from rnnlint.rules import ALL_RULES, select_rules
 from rnnlint.testing import run_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,5 +45,48 @@ def test_files_without_recurrent_models_are_skipped() -> None:
 
 def test_layers_outside_models_pass_only_when_they_could_be_reported() -> None:
     assert may_concern_recurrent_models("from keras import layers\nlstm = layers.LSTM(4, batch_size=10)\n")
-    assert may_concern_recurrent_models("x = dict(batch_input_shape=(1, 2, 3))\n")
+    assert may_concern_recurrent_models("import keras\nx = dict(batch_input_shape=(1, 2, 3))\n")
     assert not may_concern_recurrent_models("class MyLSTM:\n    '''An LSTM cell written by hand.'''\n")
+
+
+def test_words_in_strings_and_comments_do_not_count() -> None:
+    """Library code names LSTMs and Sequential models in docstrings and comments."""
+    documented = (
+        "from keras.src import ops\n\n"
+        "def step(x):\n"
+        '    """Like keras.layers.LSTM(4) in a keras.Sequential model."""\n'
+        "    # a Sequential of LSTM layers calls this\n"
+        "    return ops.tanh(x)  # 'GRU' too\n"
+    )
+    assert not may_concern_recurrent_models(documented)
+    assert not may_concern_recurrent_models("model = Sequential([LSTM(4, stateful=True)])\n"), "no Keras in the code"
+
+
+def test_code_after_quotes_and_hashes_still_counts() -> None:
+    tricky = (
+        "import keras  # it's here\n"
+        'note = "# not a comment"; other = \'"\'\n'
+        "doc = '''a \"\"\" inside'''\n"
+        "model = keras.Sequential([keras.layers.LSTM(4)])\n"
+    )
+    assert may_concern_recurrent_models(tricky)
+    assert run_source(tricky, 3) == run_source(tricky, 3, prefilter=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("package", ["keras", "tf_keras", "tensorflow"])
+def test_library_files_skipped_by_the_filter_have_no_finding(package: str) -> None:
+    """Real code that names recurrent layers (in docstrings, tests, layer
+    definitions) and is skipped: analysed anyway, it gives nothing."""
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.submodule_search_locations, f"{package} is not installed"
+    recurrent = re.compile(r"LSTM|GRU|SimpleRNN|stateful|batch_input_shape")
+    rules = select_rules()
+    skipped = 0
+    for path in sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.py")):
+        source = path.read_text(encoding="utf-8", errors="replace")
+        if recurrent.search(source) and not may_concern_recurrent_models(source):
+            skipped += 1
+            result = check_source(str(path), source, rules, prefilter=False)
+            assert not result.findings, f"{path}: {[f.code for f in result.findings]}"
+    assert skipped > 10
