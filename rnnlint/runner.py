@@ -9,13 +9,13 @@ the files it governs.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
 from rnnlint import suppressions
-from rnnlint.checker import FileResult, check_bytes, check_file
+from rnnlint.checker import FileResult, check_bytes, check_file, needs_parsing
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
@@ -69,15 +69,15 @@ def run(
     config_errors: dict[str, None] = {}
     confirmer = _confirmer(confirm, len(items))
     cache = cache or FileCache(None)
-    work: list[tuple[str | Buffer, Settings, FileCache]] = []
+    work: list[tuple[str | Buffer, Settings]] = []
     for item in items:
         path = item.path if isinstance(item, Buffer) else item
         try:
-            work.append((item, resolver.settings_for(path), cache))
+            work.append((item, resolver.settings_for(path)))
         except ConfigError as error:
             config_errors[str(error)] = None
     checked = len(work)
-    for (_, settings, _), raw in zip(work, _check_all(work, jobs), strict=True):
+    for (_, settings), raw in zip(work, _check_all(work, jobs, cache), strict=True):
         result = finish(raw, settings)
         if confirmer is not None:
             selected = any(rule.code == "RNN099" for rule in settings.rules())
@@ -91,38 +91,76 @@ def run(
     return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources)
 
 
-def _check_one(task: tuple[str | Buffer, Settings, FileCache]) -> FileResult:
-    item, settings, cache = task
+@dataclass(frozen=True)
+class _Parse:
+    """A file that must be parsed: its content, and the key its result is cached under."""
+
+    path: str
+    data: bytes
+    settings: Settings
+    key: str | None
+
+
+POOL_MIN_BYTES = 64_000
+"""Less code than this to parse is parsed in this process: starting worker
+processes would cost more than it saves."""
+
+
+def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cache: FileCache) -> list[FileResult]:
+    """Every file's raw result, in order. Files are read, looked up in the
+    cache and pre-filtered here; only those left to parse go to worker
+    processes, largest first, when there are several and several jobs
+    (serial under pre-commit, which runs hooks in parallel itself)."""
+    results: list[FileResult | None] = []
+    parses: list[tuple[int, _Parse]] = []
+    for index, (item, settings) in enumerate(work):
+        outcome = _without_parsing(item, settings, cache)
+        results.append(outcome if isinstance(outcome, FileResult) else None)
+        if isinstance(outcome, _Parse):
+            parses.append((index, outcome))
+    for (index, parse), result in zip(parses, _parse_all([parse for _, parse in parses], jobs), strict=True):
+        if parse.key is not None and not any(error.code == "RNN900" for error in result.errors):
+            cache.store(parse.key, result)
+        results[index] = result
+    return [result for result in results if result is not None]
+
+
+def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -> FileResult | _Parse:
+    """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse."""
     if isinstance(item, Buffer):
-        return check_bytes(item.path, item.data, settings.rules(), settings.keras)
-    try:
-        with open(item, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return check_file(item, settings.rules(), settings.keras)  # reports why it cannot be read
-    rules = settings.rules()
-    key = cache.key(item, data, tuple(rule.code for rule in rules), settings.keras)
-    cached = cache.load(key)
-    if cached is not None:
-        return cached
-    result = check_bytes(item, data, rules, settings.keras)
-    if not any(error.code == "RNN900" for error in result.errors):
-        cache.store(key, result)
-    return result
+        path, data, key = item.path, item.data, None
+    else:
+        try:
+            with open(item, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return check_file(item, settings.rules(), settings.keras)  # reports why it cannot be read
+        path, key = item, None
+    if not needs_parsing(path, data):
+        result = check_bytes(path, data, settings.rules(), settings.keras)
+        return result if result.errors or result.findings else FileResult(path)
+    if not isinstance(item, Buffer):
+        key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
+        cached = cache.load(key)
+        if cached is not None:
+            return cached
+    return _Parse(path, data, settings, key)
 
 
-def _check_all(work: list[tuple[str | Buffer, Settings, FileCache]], jobs: int | None) -> Iterator[FileResult]:
-    """Every file's raw result, in order: in parallel processes when there are
-    several files and several jobs (serial under pre-commit, which runs hooks
-    in parallel itself)."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(work) <= 1 or os.environ.get("PRE_COMMIT") == "1":
-        yield from map(_check_one, work)
-        return
+def _parse_all(parses: list[_Parse], jobs: int | None) -> list[FileResult]:
+    jobs = min(jobs or os.cpu_count() or 1, len(parses))
+    if jobs <= 1 or sum(len(p.data) for p in parses) < POOL_MIN_BYTES or os.environ.get("PRE_COMMIT") == "1":
+        return [_parse(parse) for parse in parses]
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-        yield from pool.map(_check_one, work, chunksize=max(1, len(work) // (jobs * 8)))
+    largest_first = sorted(range(len(parses)), key=lambda index: -len(parses[index].data))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        done = dict(zip(largest_first, pool.map(_parse, [parses[i] for i in largest_first]), strict=True))
+    return [done[index] for index in range(len(parses))]
+
+
+def _parse(parse: _Parse) -> FileResult:
+    return check_bytes(parse.path, parse.data, parse.settings.rules(), parse.settings.keras)
 
 
 def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
