@@ -8,6 +8,7 @@ Run after ``pip install -e '.[dev,confirm]'``:  python benchmarks/static_speed.p
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import os
 import re
@@ -70,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
+    compileall.compile_dir(ROOT / "rnnlint", quiet=1)  # as an installed package is: byte-compiled
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
         trees = {

@@ -11,16 +11,19 @@ import ast
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-import libcst as cst
-
-from rnnlint.extract import extract
 from rnnlint.ir import ModuleIR, Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError
 from rnnlint.notebook import parse as parse_notebook
 from rnnlint.prefilter import may_concern_recurrent_models
 from rnnlint.rules import Finding, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from rnnlint.positions import LazyPositions
 
 SYNTAX_ERROR = "E999"
 IO_ERROR = "E902"
@@ -49,6 +52,11 @@ def check_source(
     python_tree = _python_tree(path, source)
     if isinstance(python_tree, Finding):
         return FileResult(path, errors=(python_tree,), source=source)
+    import libcst as cst  # here: a run that parses nothing (all cached or filtered out) never loads it
+
+    from rnnlint.extract import extract
+    from rnnlint.positions import LazyPositions
+
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -60,7 +68,8 @@ def check_source(
         error_finding = _error(path, SYNTAX_ERROR, "syntax-error", f"cannot parse: {error!r}")
         return FileResult(path, errors=(error_finding,), source=source)
     try:
-        module = extract(path, tree, keras, source, python_tree)
+        positions = LazyPositions(path, tree, source, python_tree)
+        module = extract(path, tree, keras, positions)
     except Exception as error:
         return FileResult(path, errors=(_internal(path, "extraction", error),), source=source)
     findings: list[Finding] = []
@@ -70,20 +79,25 @@ def check_source(
             findings.extend(rule.check(module))
         except Exception as error:
             errors.append(_internal(path, rule.code, error))
-    marked = _fixable(path, tree, module, tuple(_unique(findings)), errors)
+    marked = _fixable(path, tree, positions, module, tuple(_unique(findings)), errors)
     return FileResult(path, marked, tuple(errors), module, source)
 
 
 def _fixable(
-    path: str, tree: cst.Module, module: ModuleIR, findings: tuple[Finding, ...], errors: list[Finding]
+    path: str,
+    tree: cst.Module,
+    positions: LazyPositions,
+    module: ModuleIR,
+    findings: tuple[Finding, ...],
+    errors: list[Finding],
 ) -> tuple[Finding, ...]:
     """Each finding marked with how ``--fix`` repairs it; not in notebooks, which ``--fix`` leaves alone."""
-    if path.endswith(NOTEBOOK_SUFFIX):
+    if not findings or path.endswith(NOTEBOOK_SUFFIX):
         return findings
     from rnnlint.fix.engine import annotate
 
     try:
-        return annotate(tree, module, findings)
+        return annotate(tree, module, findings, positions)
     except Exception as error:
         errors.append(_internal(path, "fix planning", error))
         return findings
@@ -129,15 +143,6 @@ def check_bytes(
     if source is None:
         return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", "file is not valid UTF-8 text"),))
     return check_source(path, source, rules, keras, prefilter=prefilter)
-
-
-def needs_parsing(path: str, data: bytes) -> bool:
-    """Whether checking ``data`` would parse it: false for a file that cannot
-    be decoded or cannot hold a recurrent model (a notebook is always parsed)."""
-    if path.endswith(NOTEBOOK_SUFFIX):
-        return True
-    source = decode(data)
-    return source is not None and may_concern_recurrent_models(source)
 
 
 def check_notebook(

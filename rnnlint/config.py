@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rnnlint.files import SKIPPED_DIRS
@@ -52,8 +52,41 @@ class Settings:
     config_file: str | None = None
 
     def excluded(self, path: str) -> bool:
-        parts = _parts_below(path, self.root)
-        return any(_parts_match(parts, pattern) for pattern in (*self.exclude, *self.extend_exclude))
+        folder, name = os.path.split(os.path.abspath(path))
+        parts = self._parts(folder, name) if name else _parts_below(path, self.root)
+        names, patterns = self._exclusions
+        return not names.isdisjoint(parts) or any(_parts_match(parts, pattern) for pattern in patterns)
+
+    def _parts(self, folder: str, name: str) -> list[str]:
+        """The parts of ``folder/name`` as ``_parts_below`` gives them: outside
+        the root, only the name."""
+        above = self._parts_of_folder(folder)
+        return [*above, name] if above is not None else [name]
+
+    def _parts_of_folder(self, folder: str) -> list[str] | None:
+        """The parts of an absolute folder below the root (None outside it),
+        computed once per folder: a run asks for every file of a folder."""
+        cache = self._folder_parts
+        if folder not in cache:
+            cache[folder] = _relative_parts(folder, self.root)
+        return cache[folder]
+
+    @cached_property
+    def _folder_parts(self) -> dict[str, list[str] | None]:
+        return {}
+
+    @cached_property
+    def _exclusions(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """Plain names (the default ones), matched by a set lookup, apart from
+        the glob patterns: a run asks this for every file."""
+        names, patterns = set(), []
+        for pattern in (*self.exclude, *self.extend_exclude):
+            name = pattern.strip().removeprefix("./").rstrip("/")
+            if "/" in name or any(char in name for char in "*?["):
+                patterns.append(pattern)
+            else:
+                names.add(name)
+        return frozenset(names), tuple(patterns)
 
     def ignored_codes(self, path: str) -> tuple[str, ...]:
         """``ignore`` plus the codes of every ``per-file-ignores`` pattern that matches ``path``."""
@@ -232,15 +265,20 @@ def _parts_match(parts: list[str], pattern: str) -> bool:
 
 
 def _parts_below(path: str, root: str) -> list[str]:
-    absolute = os.path.abspath(path)
+    parts = _relative_parts(os.path.abspath(path), root)
+    # Outside the root only a path's own name is matched: a folder named on the
+    # command line (say, site-packages/keras) is checked, its __pycache__ is not.
+    return parts if parts is not None else [os.path.basename(os.path.normpath(path))]
+
+
+def _relative_parts(absolute: str, root: str) -> list[str] | None:
+    """The names from ``root`` down to ``absolute``; None when it is not below ``root``."""
     try:
         relative = os.path.relpath(absolute, root)
     except ValueError:  # another drive on Windows
-        relative = absolute
+        return None
     if relative == os.pardir or relative.startswith(os.pardir + os.sep):
-        # Outside the root only a path's own name is matched: a folder named on the
-        # command line (say, site-packages/keras) is checked, its __pycache__ is not.
-        return [os.path.basename(os.path.normpath(path))]
+        return None
     return [part for part in relative.replace(os.sep, "/").split("/") if part not in ("", ".", "..")]
 
 

@@ -9,7 +9,6 @@ change become incomplete. Nothing of the user's code is ever executed.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +109,19 @@ class ClassValue:
         return None
 
 
+def _plain(value: Value) -> Value:
+    """A value fit for the IR: the interpreter's own (a user function or
+    class, which hold CST nodes) are unknown there, so that the IR stays
+    free of the CST, small in the cache, and linkable across modules."""
+    if isinstance(value, (FunctionValue, ClassValue)):
+        return UNKNOWN
+    if type(value) is tuple:
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, ListValue):
+        return ListValue(value.length, _plain(value.element))
+    return value
+
+
 class Scope:
     """Names bound in one module or function body, read through to the parent."""
 
@@ -192,11 +204,9 @@ class RawArg:
 class Extractor:
     """Reads one module and produces its ``ModuleIR``."""
 
-    def __init__(
-        self, path: str, module: cst.Module, source: str | None = None, python_tree: ast.Module | None = None
-    ) -> None:
+    def __init__(self, path: str, module: cst.Module, positions: LazyPositions | None = None) -> None:
         self.path = path
-        self.positions = LazyPositions(path, module, source, python_tree)
+        self.positions = positions or LazyPositions(path, module)
         self.unit: Unit = None
         """Where the code being run stands: a function, or a top-level statement."""
         self.line: cst.SimpleStatementLine | None = None
@@ -259,7 +269,7 @@ class Extractor:
         return self._assigned[key]
 
     def record_args(self, raw: Sequence[RawArg]) -> tuple[Arg, ...]:
-        return tuple(Arg(item.keyword, item.value, self.span(item.node)) for item in raw)
+        return tuple(Arg(item.keyword, _plain(item.value), self.span(item.node)) for item in raw)
 
     # -- statements --------------------------------------------------------
 
@@ -893,7 +903,13 @@ class Extractor:
         if kind == "RNN" and wrapped is not None and wrapped.kind not in CELLS:
             known = False
         layer = Layer(
-            self.new_id(), kind, self.span(node), tuple(config.items()), self.record_args(arg_list), wrapped, known
+            self.new_id(),
+            kind,
+            self.span(node),
+            tuple((key, _plain(value)) for key, value in config.items()),
+            self.record_args(arg_list),
+            wrapped,
+            known,
         )
         self.layers[layer.id] = layer
         return layer
@@ -1159,11 +1175,9 @@ def _assigned_names(node: cst.CSTNode) -> list[str]:
     return visitor.names
 
 
-def extract(
-    path: str, module: cst.Module, keras: str = "auto", source: str | None = None, python_tree: ast.Module | None = None
-) -> ModuleIR:
-    """The IR of ``module`` (parsed from ``source``, and by Python into
-    ``python_tree`` when at hand), judged for the Keras version ``keras`` selects."""
-    extractor = Extractor(path, module, source, python_tree)
+def extract(path: str, module: cst.Module, keras: str = "auto", positions: LazyPositions | None = None) -> ModuleIR:
+    """The IR of ``module``, judged for the Keras version ``keras`` selects
+    (``positions``: of ``module``, when the caller wants to reuse them)."""
+    extractor = Extractor(path, module, positions)
     extractor.run()
     return extractor.module_ir(resolve_version(keras, extractor.uses_tf_keras))

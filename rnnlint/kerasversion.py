@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from functools import lru_cache
-from importlib import metadata
 
 KERAS_CHOICES = ("auto", "2", "3")
+
+_METADATA_FOLDER = re.compile(r"keras-(\d+)[.\w+!]*?(?:-py[\d.]+)?\.(?:dist|egg)-info", re.IGNORECASE)
+"""``keras-3.15.1.dist-info``, or ``Keras-2.4.3-py3.8.egg-info`` for old installs."""
 
 
 @lru_cache(maxsize=1)
 def installed_keras_major() -> int:
-    """The installed ``keras`` distribution's major version, read from its
-    metadata without importing it; 3 when Keras is not installed."""
-    try:
-        version = metadata.version("keras")
-    except metadata.PackageNotFoundError:
-        return 3
-    major = version.split(".", 1)[0]
-    return 2 if major in ("1", "2") else 3
+    """The installed ``keras`` distribution's major version, read from the
+    name of its metadata folder on ``sys.path`` (the first one wins, as for
+    importlib.metadata, which costs more to import than a run of rnnlint on
+    a small file); 3 when Keras is not installed."""
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in sorted(names):
+            match = _METADATA_FOLDER.fullmatch(name)
+            if match:
+                return 2 if match.group(1) in ("1", "2") else 3
+    return 3
 
 
 def resolve_version(option: str, uses_tf_keras: bool) -> int:

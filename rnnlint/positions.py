@@ -11,12 +11,13 @@ top-level statement.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
+import sys
 from collections.abc import Hashable, Sequence
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
-from libcst.metadata.position_provider import PositionProvidingCodegenState
+from libcst._nodes.internal import CodegenState
 
 from rnnlint.ir import Span
 
@@ -28,6 +29,10 @@ def _split_lines(text: str) -> list[str]:
     lines = _LINE_BREAK.split(text)
     return lines[:-1] if lines and not lines[-1] else lines
 
+
+Position = tuple[int, int]
+"""A line (from 1) and column (from 0), as libcst counts them."""
+Range = tuple[Position, Position]
 
 Unit = int | cst.FunctionDef | None
 """A top-level statement's index in ``Module.body``, or a function definition."""
@@ -45,8 +50,9 @@ class LazyPositions:
         self.source = module.code if source is None else source
         self._python_tree = python_tree
         self._anchors: dict[cst.CSTNode, tuple[int, int]] | None = None
+        self._line_ends: list[tuple[int, int, cst.SimpleStatementLine]] | None = None
         self._lines: list[str] | None = None
-        self._ranges: dict[cst.CSTNode, tuple[CodeRange, int]] = {}
+        self._ranges: dict[cst.CSTNode, tuple[Range, int]] = {}
         """Each node's range in the piece rendered alone, and the lines to add."""
         self._resolved: set[Hashable] = set()
         self._first_lines = [1 + len(module.header)]
@@ -59,14 +65,8 @@ class LazyPositions:
             self._resolve(unit)
         if node not in self._ranges:
             self._resolve_whole_module()
-        position, offset = self._ranges[node]
-        return Span(
-            self.path,
-            position.start.line + offset,
-            position.start.column + 1,
-            position.end.line + offset,
-            position.end.column + 1,
-        )
+        ((line, column), (end_line, end_column)), offset = self._ranges[node]
+        return Span(self.path, line + offset, column + 1, end_line + offset, end_column + 1)
 
     def _resolve_line(self, line: cst.SimpleStatementLine) -> None:
         key = ("line", id(line))
@@ -89,17 +89,32 @@ class LazyPositions:
         for node, position in positions.items():
             self._ranges.setdefault(node, (position, offset))
 
+    def line_at(self, row: int) -> cst.SimpleStatementLine | None:
+        """The statement line whose code covers line ``row``, when Python's parser placed it."""
+        if self._line_ends is None:
+            self._anchor_map()
+        assert self._line_ends is not None
+        index = bisect.bisect_right(self._line_ends, (row, sys.maxsize)) - 1
+        if index >= 0 and self._line_ends[index][1] >= row:
+            return self._line_ends[index][2]
+        return None
+
     def _anchor_map(self) -> dict[cst.CSTNode, tuple[int, int]]:
         """Where each statement line starts (line, column), from Python's parser."""
         if self._anchors is None:
             self._anchors = {}
+            ends: dict[cst.CSTNode, int] = {}
             tree = self._python_tree
             if tree is None:
                 try:
                     tree = ast.parse(self.source)
                 except (SyntaxError, ValueError, RecursionError, MemoryError):
-                    return self._anchors
-            _align(self.module.body, tree.body, self._anchors)
+                    tree = None
+            if tree is not None:
+                _align(self.module.body, tree.body, self._anchors, ends)
+            self._line_ends = sorted(
+                ((self._anchors[line][0], end, line) for line, end in ends.items()), key=lambda item: item[0]
+            )
         return self._anchors
 
     def _resolve(self, unit: int | cst.FunctionDef) -> None:
@@ -141,7 +156,7 @@ class LazyPositions:
             alone = self._alone(function, indent)
             def_line = self.source.count("\n", 0, match.start()) + 1
             positions, code = _render(alone)
-            offset = def_line - positions[function].start.line
+            offset = def_line - positions[function][0][0]
             if len(matches) > 1:  # several functions of that name: check that the lines are this one's
                 rendered = _split_lines(code)[1 if indent else 0 :]
                 first = offset + (1 if indent else 0)  # 0-based index in the file of the first rendered line
@@ -173,14 +188,73 @@ class LazyPositions:
         self._record(self.module, 0)
 
 
-def _render(module: cst.Module) -> tuple[dict[cst.CSTNode, CodeRange], str]:
-    """The positions of libcst's PositionProvider, and the code, from one
-    rendering (through a MetadataWrapper, the tree would be walked once more
-    for nothing)."""
-    provider = PositionProvider()
-    state = PositionProvidingCodegenState(module.default_indent, module.default_newline, provider)
+def _render(module: cst.Module) -> tuple[dict[cst.CSTNode, Range], str]:
+    """The positions libcst's PositionProvider gives, and the code, from one rendering."""
+    state = _PositionState(module.default_indent, module.default_newline)
     module._codegen(state)
-    return provider._computed, "".join(state.tokens)
+    return state.ranges, "".join(state.tokens)
+
+
+class _PositionState(CodegenState):
+    """Code generation that notes where each node starts and ends, as libcst's
+    PositionProvider does (syntactic positions: a node's own whitespace
+    excluded), with plain tuples and no regular expression per token: it
+    runs on every piece of code a finding may point into."""
+
+    def __init__(self, default_indent: str, default_newline: str) -> None:
+        super().__init__(default_indent, default_newline)
+        self.line = 1
+        self.column = 0
+        self.starts: list[Position] = []
+        self.ranges: dict[cst.CSTNode, Range] = {}
+
+    def add_indent_tokens(self) -> None:
+        self.tokens.extend(self.indent_tokens)
+        for token in self.indent_tokens:
+            self.column += len(token)
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        if "\n" in value or "\r" in value:
+            lines = _LINE_BREAK.split(value)
+            self.line += len(lines) - 1
+            self.column = len(lines[-1])
+        else:
+            self.column += len(value)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self.starts.append((self.line, self.column))
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        start = self.starts.pop()
+        if node not in self.ranges:  # a syntactic position is already there
+            self.ranges[node] = (start, (self.line, self.column))
+
+    def record_syntactic_position(  # type: ignore[override]
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+    ) -> _Syntactic:
+        return _Syntactic(self, node, start_node, end_node)
+
+
+class _Syntactic:
+    """The context in which libcst renders a node's syntactic part."""
+
+    __slots__ = ("end_node", "node", "start", "start_node", "state")
+
+    def __init__(
+        self, state: _PositionState, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None
+    ) -> None:
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+        self.start: Position = (0, 0)
+
+    def __enter__(self) -> None:
+        self.start = (self.state.line, self.state.column)
+
+    def __exit__(self, *exception: object) -> None:
+        ranges = self.state.ranges
+        start = ranges[self.start_node][0] if self.start_node is not None else self.start
+        end = ranges[self.end_node][1] if self.end_node is not None else (self.state.line, self.state.column)
+        ranges[self.node] = (start, end)
 
 
 _COMPOUND: dict[type[cst.CSTNode], tuple[type[ast.stmt], ...]] = {
@@ -213,10 +287,14 @@ _SMALL: dict[type[cst.CSTNode], type[ast.stmt]] = {
 
 
 def _align(
-    statements: Sequence[cst.CSTNode], python: Sequence[ast.stmt], anchors: dict[cst.CSTNode, tuple[int, int]]
+    statements: Sequence[cst.CSTNode],
+    python: Sequence[ast.stmt],
+    anchors: dict[cst.CSTNode, tuple[int, int]],
+    ends: dict[cst.CSTNode, int],
 ) -> None:
-    """Pair libcst's statements with Python's, which know their line; stop at
-    the first pair that does not match (those statements use the slower way)."""
+    """Pair libcst's statements with Python's, which know their lines (``anchors``:
+    where each statement line starts, ``ends``: its last line); stop at the
+    first pair that does not match (those statements use the slower way)."""
     index = 0
     for statement in statements:
         if isinstance(statement, cst.SimpleStatementLine):
@@ -227,12 +305,13 @@ def _align(
             ):
                 return
             anchors[statement] = (smalls[0].lineno, smalls[0].col_offset)
+            ends[statement] = smalls[-1].end_lineno or smalls[-1].lineno
             index += len(statement.body)
             continue
         if index >= len(python) or not isinstance(python[index], _COMPOUND.get(type(statement), ())):
             return
         for ours, theirs in _blocks(statement, python[index]):
-            _align(ours, theirs, anchors)
+            _align(ours, theirs, anchors, ends)
         index += 1
 
 

@@ -37,14 +37,17 @@ of the comment). Prefixes (``r``, ``b``, ``f``) stay behind, harmlessly."""
 
 
 def may_concern_recurrent_models(source: str) -> bool:
-    if KERAS not in source:
-        return False
-    code = _STRINGS_AND_COMMENTS.sub(" ", source)
+    # The words are looked for in the whole text first: what strings and
+    # comments hide, only a text with them all can lose.
+    return _has_the_words(source) and _has_the_words(_STRINGS_AND_COMMENTS.sub(" ", source))
+
+
+def _has_the_words(code: str) -> bool:
     if KERAS not in code:
         return False
     if "batch_input_shape" in code:
         return True
     recurrent = any(marker in code for marker in RECURRENT)
-    if any(marker in code for marker in MODEL):
-        return recurrent or "reset_states" in code
-    return recurrent and "batch_size" in code
+    if not recurrent:  # the case of most files: decided without looking for a model
+        return "reset_states" in code and any(marker in code for marker in MODEL)
+    return any(marker in code for marker in MODEL) or "batch_size" in code

@@ -15,12 +15,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rnnlint import suppressions
-from rnnlint.checker import FileResult, check_bytes, check_file, needs_parsing
+from rnnlint.checker import FileResult, check_bytes, check_file, decode
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
 from rnnlint.ir import ModuleIR
+from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook
+from rnnlint.prefilter import may_concern_recurrent_models
 from rnnlint.rules import Finding
 
 if TYPE_CHECKING:
@@ -101,7 +103,7 @@ class _Parse:
     key: str | None
 
 
-POOL_MIN_BYTES = 64_000
+POOL_MIN_BYTES = 20_000
 """Less code than this to parse is parsed in this process: starting worker
 processes would cost more than it saves."""
 
@@ -136,10 +138,13 @@ def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -
         except OSError:
             return check_file(item, settings.rules(), settings.keras)  # reports why it cannot be read
         path, key = item, None
-    if not needs_parsing(path, data):
-        result = check_bytes(path, data, settings.rules(), settings.keras)
-        return result if result.errors or result.findings else FileResult(path)
-    if not isinstance(item, Buffer):
+    if not path.endswith(NOTEBOOK_SUFFIX):  # a notebook is always parsed
+        source = decode(data)
+        if source is None:
+            return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
+        if not may_concern_recurrent_models(source):
+            return FileResult(path)
+    if not isinstance(item, Buffer) and cache.folder is not None:
         key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
         cached = cache.load(key)
         if cached is not None:

@@ -165,16 +165,16 @@ def test_verbose_prints_the_short_traceback_of_an_internal_error(
 def test_an_internal_error_in_one_files_extraction_is_contained(
     cli: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import rnnlint.checker
+    import rnnlint.extract
 
-    real_extract = rnnlint.checker.extract
+    real_extract = rnnlint.extract.extract
 
     def extract_failing_on_broken(path: str, *args: object) -> object:
         if path.endswith("broken.py"):
             raise ValueError("cannot model this")
         return real_extract(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(rnnlint.checker, "extract", extract_failing_on_broken)
+    monkeypatch.setattr(rnnlint.extract, "extract", extract_failing_on_broken)
     (tmp_path / "broken.py").write_text(BAD)
     (tmp_path / "other.py").write_text(BAD)
     result = cli(".", "--no-cache", "-j", "1", "--verbose")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import pickle
+from pathlib import Path
+
 import libcst as cst
 import pytest
 
@@ -163,3 +167,29 @@ def test_one_line_bodies_are_analysed() -> None:
         "if done: m.reset_states()\n"
     )
     assert [call.method for call in ir(source).calls] == ["fit", "reset_states"]
+
+
+def _ir_sources() -> list[tuple[str, str]]:
+    root = Path(__file__).resolve().parents[1]
+    paths = sorted((root / "fixtures").rglob("*.py"))
+    spec = importlib.util.find_spec("keras")
+    if spec is not None and spec.submodule_search_locations:
+        library = Path(next(iter(spec.submodule_search_locations)))
+        paths += sorted(library.glob("src/layers/rnn/*.py"))
+    return [(str(path), path.read_text(encoding="utf-8")) for path in paths]
+
+
+def test_the_ir_holds_no_cst_and_no_interpreter_values() -> None:
+    """Layer arguments such as ``Lambda(my_function)`` or ``activation=custom``
+    are unknown in the IR: it must not drag the CST into the cache or across modules."""
+    source = (
+        "import keras\n"
+        "def custom(x):\n    return x\n"
+        "class Cell:\n    pass\n"
+        "model = keras.Sequential([keras.layers.LSTM(4, activation=custom, cell=(Cell, [custom])),"
+        " keras.layers.Lambda(custom)])\n"
+        "model.fit(custom, custom)\n"
+    )
+    for path, text in [("inline.py", source), *_ir_sources()]:
+        data = pickle.dumps(extract(path, cst.parse_module(text), "3"))
+        assert b"libcst" not in data and b"rnnlint.extract" not in data, path

@@ -23,6 +23,7 @@ from rnnlint.fix.base import SAFE, UNSAFE, Applicability, Change, Fix, FixContex
 from rnnlint.fix.locate import Locator, Region
 from rnnlint.fix.registry import FIXERS
 from rnnlint.ir import ModuleIR
+from rnnlint.positions import LazyPositions
 from rnnlint.rules import Finding
 from rnnlint.shapes import infer
 
@@ -65,11 +66,14 @@ def plan(locator: Locator, module: ModuleIR, findings: Iterable[Finding]) -> lis
     return fixes
 
 
-def annotate(tree: cst.Module, module: ModuleIR, findings: Sequence[Finding]) -> tuple[Finding, ...]:
-    """``findings`` with ``fix_applicability`` set where a fix applies, for every output format."""
+def annotate(
+    tree: cst.Module, module: ModuleIR, findings: Sequence[Finding], positions: LazyPositions | None = None
+) -> tuple[Finding, ...]:
+    """``findings`` with ``fix_applicability`` set where a fix applies, for
+    every output format (``positions``: those the check made of ``tree``)."""
     if not any(finding.code in FIXERS for finding in findings):
         return tuple(findings)
-    fixes = {id(fix.finding): fix for fix in plan(Locator(tree), module, findings)}
+    fixes = {id(fix.finding): fix for fix in plan(Locator(tree, positions), module, findings)}
     return tuple(
         dataclasses.replace(finding, fix_applicability=fixes[id(finding)].applicability)
         if id(finding) in fixes

@@ -2,8 +2,10 @@
 
 The IR holds no libcst types (so that rules stay pure), so a fix re-parses the
 source and finds its nodes by span. Positions come from ``LazyPositions``, as
-the extractor's do, and only for the top-level statements a finding points
-into: resolving a whole module's positions would double the cost of a check.
+the extractor's do (the same object when the check just made them), and only
+for the statement line a finding points into, or else its top-level
+statement: resolving a whole module's positions would double the cost of a
+check.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ def key_of(span: Span) -> Key:
 class _Nodes(cst.CSTVisitor):
     """Every node under a statement, with its parent."""
 
-    def __init__(self, root: cst.CSTNode, parent: cst.CSTNode) -> None:
-        self.parents: dict[cst.CSTNode, cst.CSTNode] = {root: parent}
+    def __init__(self, root: cst.CSTNode, parent: cst.CSTNode | None) -> None:
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {root: parent} if parent is not None else {}
         self.stack: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -50,19 +52,32 @@ class _Nodes(cst.CSTVisitor):
 
 class Locator:
     """The parsed module, with node places and parents worked out per
-    top-level statement on first use. A plain class: it is a cache."""
+    statement line, or else per top-level statement, on first use. A plain
+    class: it is a cache."""
 
-    def __init__(self, tree: cst.Module) -> None:
+    def __init__(self, tree: cst.Module, positions: LazyPositions | None = None) -> None:
         self.tree = tree
-        self._positions = LazyPositions("", tree)
+        self._positions = positions or LazyPositions("", tree)
         self._starts: list[int] = []
         self._by_key: dict[Key, list[cst.CSTNode]] = {}
         self._parents: dict[cst.CSTNode, cst.CSTNode] = {}
-        self._unit: dict[cst.CSTNode, int] = {}
+        self._unit: dict[cst.CSTNode, int | None] = {}
+        self._line: dict[cst.CSTNode, cst.SimpleStatementLine] = {}
+        self._lines_done: set[int] = set()
+        self._statements_done: set[int] = set()
 
     def find(self, span: Span, kind: type[NodeT]) -> NodeT | None:
         """The node of type ``kind`` written exactly at ``span``."""
+        line = self._positions.line_at(span.line)
+        if line is not None:
+            self._resolve_line(line)
+            found = self._found(span, kind)
+            if found is not None:
+                return found
         self._resolve(self._statement_at(span.line))
+        return self._found(span, kind)
+
+    def _found(self, span: Span, kind: type[NodeT]) -> NodeT | None:
         for node in self._by_key.get(key_of(span), ()):
             if isinstance(node, kind):
                 return node
@@ -74,7 +89,7 @@ class Locator:
 
     def region(self, node: cst.CSTNode) -> Region:
         """Where ``node`` starts and ends, to tell whether two fixes overlap."""
-        span = self._positions.span(node, self._unit.get(node))
+        span = self._positions.span(node, self._unit.get(node), self._line.get(node))
         return (span.line, span.column), (span.end_line, span.end_column)
 
     def statement_of(self, call: cst.Call) -> cst.SimpleStatementLine | None:
@@ -102,16 +117,30 @@ class Locator:
                 self._starts.append(self._starts[-1] + self.tree.code_for_node(previous).count("\n"))
         return bisect.bisect_right(self._starts, line) - 1
 
+    def _resolve_line(self, line: cst.SimpleStatementLine) -> None:
+        if id(line) in self._lines_done:
+            return
+        self._lines_done.add(id(line))
+        nodes = _Nodes(line, None)
+        line.visit(nodes)
+        self._parents.update(nodes.parents)
+        for node in nodes.parents:
+            if node not in self._unit:
+                self._unit[node] = None
+                self._line[node] = line
+                if isinstance(node, FOUND_BY_SPAN):
+                    self._by_key.setdefault(key_of(self._positions.span(node, None, line)), []).append(node)
+
     def _resolve(self, index: int) -> None:
-        if index < 0 or index >= len(self.tree.body):
+        if index < 0 or index >= len(self.tree.body) or index in self._statements_done:
             return
+        self._statements_done.add(index)
         statement = self.tree.body[index]
-        if statement in self._unit:
-            return
         nodes = _Nodes(statement, self.tree)
         statement.visit(nodes)
         self._parents.update(nodes.parents)
         for node in nodes.parents:
-            self._unit[node] = index
-            if isinstance(node, FOUND_BY_SPAN):
-                self._by_key.setdefault(key_of(self._positions.span(node, index)), []).append(node)
+            if self._unit.get(node) is None:
+                self._unit[node] = index
+                if node not in self._line and isinstance(node, FOUND_BY_SPAN):
+                    self._by_key.setdefault(key_of(self._positions.span(node, index)), []).append(node)
