@@ -91,17 +91,15 @@ def main() -> None:
             print(f"  cold / ruff ALL      {cold / results['ruff ALL'][0]:.2f}")
             print(f"  warm / cold          {warm / cold:.2f}")
             print(f"  cold / libcst parse  {cold / results['libcst parse'][0]:.2f}")
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import libcst"], check=True)
-    libcst_import = time.perf_counter() - start
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "rnnlint", "--no-cache", str(ROOT / "fixtures" / "seed000_stateful_guide.py")]
-    )
-    one_file = time.perf_counter() - start
+    small = ROOT / "fixtures" / "seed000_stateful_guide.py"
+    one_file, libcst_import = [], []
+    for _ in range(max(options.repeat, 5)):  # alternating, as above
+        libcst_import.append(timed([sys.executable, "-c", "import libcst"])[0])
+        one_file.append(timed([sys.executable, "-m", "rnnlint", "--no-cache", str(small)])[0])
     print(
-        f"\none small model file: {one_file:.2f} s; python -c 'import libcst': {libcst_import:.2f} s; "
-        f"ratio {one_file / libcst_import:.2f}"
+        f"\none small model file: {statistics.median(one_file):.2f} s; "
+        f"python -c 'import libcst': {statistics.median(libcst_import):.2f} s; "
+        f"ratio {statistics.median(one_file) / statistics.median(libcst_import):.2f}"
     )
 
 
