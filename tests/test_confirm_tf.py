@@ -12,8 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -147,24 +145,32 @@ def test_a_model_too_large_for_the_memory_cap_is_unconfirmed(tf_workers: WorkerP
     assert finding.confirmation.detail.startswith("out of memory in the worker: ResourceExhaustedError")
 
 
-def test_killing_the_worker_mid_run_loses_no_finding(tf_workers: WorkerPool) -> None:
+def test_killing_the_worker_mid_run_loses_no_finding(tf_workers: WorkerPool, monkeypatch: pytest.MonkeyPatch) -> None:
     path = FIXTURES / "seed000_not_divisible.py"
     result = check_file(str(path), select_rules(), "3", prefilter=False)
     assert len(result.findings) == 3
     worker = tf_workers.worker(3)
     worker.ask(confirm_probe(result))  # the worker is up before the run starts
-    outcome: list[FileResult] = []
-    run = threading.Thread(target=lambda: outcome.append(confirm(tf_workers, result)[0]))
-    run.start()
-    time.sleep(0.5)  # the first fit() is in flight: three graph-mode runs take seconds
-    assert worker.pid is not None
-    os.kill(worker.pid, signal.SIGKILL)
-    run.join(timeout=300)
-    (confirmed,) = outcome
+    killed: list[int] = []
+    read_reply = worker._read
+    starts = worker.starts
+
+    def kill_then_read(timeout: float, reason: str) -> dict:
+        """The first probe of the run is sent, and its fit() takes far longer
+        than this: the worker dies with the probe in flight."""
+        if not killed and worker.pid is not None:
+            killed.append(worker.pid)
+            os.kill(worker.pid, signal.SIGKILL)
+        return read_reply(timeout, reason)
+
+    monkeypatch.setattr(worker, "_read", kill_then_read)
+    confirmed, _ = confirm(tf_workers, result)
+    assert killed
     assert [(f.span, f.code) for f in confirmed.findings] == [(f.span, f.code) for f in result.findings]
     details = [f.confirmation.detail for f in confirmed.findings if f.confirmation]
     assert details[0] == "worker died (killed by SIGKILL)", details
     assert [f.confirmation.status for f in confirmed.findings[1:] if f.confirmation] == ["confirmed", "confirmed"]
+    assert worker.starts == starts + 1, "a new worker took over"
 
 
 def confirm_probe(result: FileResult) -> Probe:
