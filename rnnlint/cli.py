@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ERROR_CODES = ("E902", "RNN900")
 FORMATS = ("text", "full", "json", "github", "sarif", "gitlab")
-CONFIRM_MODES = ("findings", "all")
+CONFIRM_MODES = ("findings", "all", "off")
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -98,7 +98,7 @@ keras_option = click.option(
     flag_value="findings",
     default=None,
     help="Rebuild the models with findings (all: every recurrent model) in TensorFlow and show what Keras does "
-    "(needs rnnlint[confirm]).",
+    "(needs rnnlint[confirm]); off: not even when the config asks for it.",
 )
 @click.option("--strict", is_flag=True, help="With --confirm: findings Keras did not reproduce also give exit code 1.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache.")
@@ -150,6 +150,7 @@ def check(
             exclude=_patterns(exclude) or None,
             extend_exclude=_patterns(extend_exclude),
             keras=keras,
+            confirm=confirm,
         )
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
@@ -159,6 +160,7 @@ def check(
         _fail(str(error))
     if show_settings:
         _show_settings(resolver, paths or (".",), stdin_filename)
+    mode = _confirm_mode(resolver, paths, stdin_filename, confirm)
     stdin = Buffer(stdin_filename or STDIN, click.get_binary_stream("stdin").read()) if STDIN in paths else None
     if fix or diff or unsafe_fixes:
         from rnnlint.fix.command import run_fixes
@@ -167,7 +169,7 @@ def check(
     from rnnlint.filecache import FileCache
 
     cache = FileCache(None if no_cache else cache_dir)
-    report = run(paths, resolver, stdin, _confirm_options(confirm, cache.folder), jobs, cache)
+    report = run(paths, resolver, stdin, _confirm_options(mode, cache.folder), jobs, cache)
     for path in report.missing:
         click.echo(f"rnnlint: error: {path}: no such file or directory", err=True)
     for message in report.config_errors:
@@ -177,12 +179,26 @@ def check(
         _write_tracebacks(report.findings)
     if report.missing or report.config_errors or any(f.code in ERROR_CODES for f in report.findings):
         sys.exit(EXIT_ERROR)
-    failing = _failing(report.findings, strict) if confirm else report.findings
+    failing = _failing(report.findings, strict) if mode != "off" else report.findings
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
-def _confirm_options(confirm: str | None, cache_dir: str | None) -> ConfirmOptions | None:
-    if confirm is None:
+def _confirm_mode(resolver: Resolver, paths: tuple[str, ...], stdin_filename: str | None, given: str | None) -> str:
+    """``--confirm``, else the ``confirm`` setting of the first path's config:
+    confirmation is one step of the whole run, not of each file. A broken
+    config is reported by the run, for the files it governs."""
+    from rnnlint.config import ConfigError
+    from rnnlint.runner import STDIN
+
+    first = next((path for path in paths if path != STDIN), stdin_filename or ".")
+    try:
+        return resolver.settings_for(first).confirm
+    except ConfigError:
+        return given or "off"
+
+
+def _confirm_options(confirm: str, cache_dir: str | None) -> ConfirmOptions | None:
+    if confirm == "off":
         return None
     from rnnlint.confirm.session import ConfirmOptions
 

@@ -335,6 +335,22 @@ def test_without_confirm_nothing_changes(cli: Invoke, tmp_path: Path) -> None:
     assert not (tmp_path / ".rnnlint_cache" / "confirm").exists()  # only the per-file results are cached
 
 
+def test_the_config_confirm_key_turns_confirmation_on_and_the_option_off(cli: Invoke, tmp_path: Path) -> None:
+    """No TensorFlow here either: the cache answers."""
+    config = '[tool.rnnlint]\nkeras = "3"\nconfirm = "findings"\n'
+    write(tmp_path, {"pyproject.toml": config, "model.py": STATEFUL_FIT})
+    module, findings = module_of(STATEFUL_FIT)
+    probe = plan_finding(findings[0], module).probe
+    Cache(tmp_path / ".rnnlint_cache").put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
+    configured = cli("model.py")
+    assert configured.stdout.splitlines()[0].endswith("[not reproduced]"), configured.stdout
+    assert configured.exit_code == 0
+    turned_off = cli("--confirm=off", "model.py")
+    assert "[not reproduced]" not in turned_off.stdout and turned_off.exit_code == 1
+    shown = cli("--confirm=off", "--show-settings", "model.py")
+    assert "confirm = false" in shown.stdout
+
+
 # -- the client against broken workers ------------------------------------------------------
 
 FAKE_WORKER = """
