@@ -351,6 +351,27 @@ def test_the_config_confirm_key_turns_confirmation_on_and_the_option_off(cli: In
     assert "confirm = false" in shown.stdout
 
 
+def test_annotation_formats_show_the_confirmation(cli: Invoke, tmp_path: Path) -> None:
+    """GitHub, SARIF and GitLab carry one message per finding: the tag and Keras's detail go in it."""
+    import jsonschema
+    from test_output_formats import _sarif_schema
+
+    write(tmp_path, {"model.py": STATEFUL_FIT})
+    module, findings = module_of(STATEFUL_FIT)
+    probe = plan_finding(findings[0], module).probe
+    Cache(tmp_path / ".rnnlint_cache").put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
+    args = ("--isolated", "--keras", "3", "--confirm", "model.py", "--format")
+    annotation = cli(*args, "github").stdout
+    assert "[not reproduced] " in annotation and f"Keras {installed(3).keras}" in annotation, annotation
+    (issue,) = json.loads(cli(*args, "gitlab").stdout)
+    assert "[not reproduced] " in issue["description"]
+    log = json.loads(cli(*args, "sarif").stdout)
+    assert list(jsonschema.Draft4Validator(_sarif_schema()).iter_errors(log)) == []
+    (result,) = log["runs"][0]["results"]
+    assert "[not reproduced] " in result["message"]["text"]
+    assert result["properties"]["confirmation"]["status"] == "not-reproduced"
+
+
 # -- the client against broken workers ------------------------------------------------------
 
 FAKE_WORKER = """

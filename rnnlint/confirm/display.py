@@ -18,6 +18,13 @@ def tag(finding: Finding) -> str:
     return f" [unconfirmed: {confirmation.detail}]"
 
 
+def one_line(finding: Finding) -> str:
+    """The tag and what Keras showed, for reports with one message per finding
+    (GitHub annotations, SARIF, GitLab): empty without a confirmation."""
+    detail = detail_line(finding)
+    return tag(finding) + (f" {detail}" if detail else "")
+
+
 def detail_line(finding: Finding) -> str | None:
     """What Keras showed, for the line under the finding (none when unconfirmed:
     the reason is already in the tag)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rnnlint.confirm.display import one_line
 from rnnlint.fix.report import with_how
 from rnnlint.formats.common import Context, cell_prefix, relative_path
 from rnnlint.rules import Finding
@@ -29,7 +30,7 @@ def _command(finding: Finding) -> str:
         ]
     properties.append(("title", f"{finding.code} {finding.name}"))
     joined = ",".join(f"{key}={_escape_property(value)}" for key, value in properties)
-    return f"::error {joined}::{_escape_data(cell_prefix(span) + with_how(finding.text, finding))}"
+    return f"::error {joined}::{_escape_data(cell_prefix(span) + with_how(finding.text, finding) + one_line(finding))}"
 
 
 def _escape_data(value: str) -> str:

@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from rnnlint.confirm.display import one_line
 from rnnlint.fix.report import with_how
 from rnnlint.formats.common import Context, cell_prefix, fingerprints, relative_path
 from rnnlint.rules import BY_CODE, Finding
@@ -29,7 +30,7 @@ def _issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
     span = finding.span
     lines = {"begin": 1} if span.cell is not None else {"begin": span.line, "end": max(span.end_line, span.line)}
     return {
-        "description": f"{finding.code} {cell_prefix(span)}{with_how(finding.text, finding)}",
+        "description": f"{finding.code} {cell_prefix(span)}{with_how(finding.text, finding)}{one_line(finding)}",
         "check_name": finding.code,
         "fingerprint": fingerprint,
         "severity": RULE_SEVERITY if finding.code in BY_CODE else FILE_ERROR_SEVERITY,

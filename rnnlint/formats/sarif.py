@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from rnnlint import __version__
+from rnnlint.confirm.display import as_json, one_line
 from rnnlint.formats.common import Context, cell_prefix, fingerprints, relative_path
 from rnnlint.rules import BY_CODE, Finding
 
@@ -75,8 +76,12 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": "error",
-        "message": {"text": cell_prefix(span) + finding.text},
+        "message": {"text": cell_prefix(span) + finding.text + one_line(finding)},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
-        "properties": {"fixable": finding.fix_applicability is not None, "fixApplicability": finding.fix_applicability},
+        "properties": {
+            "fixable": finding.fix_applicability is not None,
+            "fixApplicability": finding.fix_applicability,
+            **({"confirmation": as_json(finding.confirmation)} if finding.confirmation else {}),
+        },
     }
