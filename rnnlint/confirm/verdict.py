@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from rnnlint.confirm.plan import Plan
-from rnnlint.confirm.protocol import Failure, Reply
+from rnnlint.confirm.protocol import Failure, Probe, Reply
 from rnnlint.confirm.versions import Versions
 from rnnlint.facts import fmt_shape, normalize_loss
 from rnnlint.rules import Finding
@@ -79,6 +79,34 @@ def _judge_error(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
     return UNCONFIRMED, f"Keras failed with another error: {failure} ({plan.ran})"
 
 
+def _judge_not_divisible(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
+    """RNN003: a partial last batch makes Keras fail, except a last batch of
+    exactly one sample, which Keras broadcasts against the state of a full
+    batch without a word (the rule says so): there, the quiet run is the
+    evidence, and predict() returns more rows than it was given."""
+    probe = plan.probe
+    batch = probe.batch_size
+    if reply.failure is not None or not batch or not _last_batches_of_one(probe, batch):
+        return _judge_error(finding, plan, reply)
+    rows = probe.x[0][0] if probe.x and probe.x[0] else None
+    quiet = f"Keras raised no error: {plan.ran}"
+    if probe.method == "predict" and reply.output_shapes and rows and (reply.output_shapes[0][0] or 0) > rows:
+        returned = reply.output_shapes[0][0]
+        return CONFIRMED, f"{quiet}, and returned {returned} rows for {rows} samples: the last one was broadcast"
+    return CONFIRMED, f"{quiet}: the last batch's one sample ran against the state of {batch} samples"
+
+
+def _last_batches_of_one(probe: Probe, batch: int) -> bool:
+    """Whether every partial last batch the experiment feeds holds one sample."""
+    if probe.validation_split is not None or not probe.x or not probe.x[0]:
+        return False
+    counts = [probe.x[0][0]]
+    if probe.validation is not None and probe.validation[0]:
+        counts.append(probe.validation[0][0][0])
+    partial = [count for count in counts if isinstance(count, int) and count % batch]
+    return bool(partial) and all(count % batch == 1 for count in partial)
+
+
 def _judge_state(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
     """RNN002/RNN005: the state one batch leaves must change the next batch's output."""
     if reply.failure is not None:
@@ -142,6 +170,7 @@ def runtime_error(reply: Reply) -> Failure | None:
 
 JUDGES: dict[str, Callable[[Finding, Plan, Reply], tuple[str, str]]] = {
     "RNN002": _judge_state,
+    "RNN003": _judge_not_divisible,
     "RNN005": _judge_state,
     "RNN030": _judge_targets,
     "RNN031": _judge_targets,
