@@ -161,7 +161,7 @@ def check(
     if show_settings:
         _show_settings(resolver, paths or (".",), stdin_filename)
     mode = _confirm_mode(resolver, paths, stdin_filename, confirm)
-    stdin = Buffer(stdin_filename or STDIN, click.get_binary_stream("stdin").read()) if STDIN in paths else None
+    stdin = Buffer(stdin_filename or STDIN, sys.stdin.buffer.read()) if STDIN in paths else None
     if fix or diff or unsafe_fixes:
         from rnnlint.fix.command import run_fixes
 

@@ -185,7 +185,9 @@ def run_fixes(
         click.echo(f"rnnlint: error: {problem}", err=True)
     if stdin is not None and STDIN in paths:
         fixed = run.stdin.outcome.source.encode(run.stdin.encoding) if run.stdin is not None else stdin.data
-        click.get_binary_stream("stdout").write(fixed)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(fixed)
+        sys.stdout.buffer.flush()
     if run.fixed or run.hidden:
         click.echo(summary(run, applied=True, unsafe=unsafe), err=True)
     return stdin_buffer(run, stdin)
