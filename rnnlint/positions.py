@@ -78,9 +78,9 @@ class LazyPositions:
             return
         row, column = anchor
         lines = self._source_lines()
-        indent = lines[row - 1][:column] if row <= len(lines) else "?"
-        if indent.strip():
-            return
+        if row > len(lines) or lines[row - 1][:column].strip():
+            return  # not at the start of a line of the file: left to the unit
+        indent = lines[row - 1][:column]
         positions, code = _render(self._alone(line.with_changes(leading_lines=()), indent))
         rendered = _split_lines(code)[1 if indent else 0 :]
         if lines[row - 1 : row - 1 + len(rendered)] != rendered:

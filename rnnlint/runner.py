@@ -130,20 +130,21 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
 def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -> FileResult | _Parse:
     """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse."""
     if isinstance(item, Buffer):
-        path, data, key = item.path, item.data, None
+        path, data = item.path, item.data
     else:
         try:
             with open(item, "rb") as handle:
                 data = handle.read()
         except OSError:
             return check_file(item, settings.rules(), settings.keras)  # reports why it cannot be read
-        path, key = item, None
+        path = item
     if not path.endswith(NOTEBOOK_SUFFIX):  # a notebook is always parsed
         source = decode(data)
         if source is None:
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
         if not may_concern_recurrent_models(source):
             return FileResult(path)
+    key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
         key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
         cached = cache.load(key)
