@@ -40,30 +40,46 @@ def recurrent_subset(tree: Path, into: Path) -> Path:
     return into
 
 
-def timed(command: list[str]) -> tuple[float, int]:
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Wall time and this child's own peak memory (KB), from wait4."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     _, _, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
     child.returncode = 0  # reaped by wait4 already
     return elapsed, usage.ru_maxrss
 
 
+def files_checked(tree: Path) -> int:
+    """How many files rnnlint checks in ``tree``, from its summary line: a tree
+    inside a folder it excludes (a virtual environment's site-packages) would
+    otherwise be timed doing nothing."""
+    run = subprocess.run(
+        [sys.executable, "-m", "rnnlint", "--no-cache", "--exit-zero", tree.name],
+        cwd=tree.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    match = re.search(r"(\d+) files? checked", run.stdout)
+    return int(match.group(1)) if match else 0
+
+
 def measure(tree: Path, repeat: int, scratch: Path) -> dict[str, tuple[float, int]]:
+    """Each tool run from the tree's parent folder on the tree, as on a project of its own."""
     files = [str(path) for path in sorted(tree.rglob("*.py"))]
     cache = scratch / "cache"
     commands = {
-        "rnnlint cold": lambda: [sys.executable, "-m", "rnnlint", "--no-cache", str(tree)],
-        "rnnlint warm": lambda: [sys.executable, "-m", "rnnlint", "--cache-dir", str(cache), str(tree)],
-        "ruff ALL": lambda: ["ruff", "check", "--select", "ALL", "--no-cache", "--exit-zero", "-q", str(tree)],
-        "libcst parse": lambda: [sys.executable, "-c", PARSE_ONLY, *files],
+        "rnnlint cold": [sys.executable, "-m", "rnnlint", "--no-cache", tree.name],
+        "rnnlint warm": [sys.executable, "-m", "rnnlint", "--cache-dir", str(cache), tree.name],
+        "ruff ALL": ["ruff", "check", "--select", "ALL", "--no-cache", "--exit-zero", "-q", tree.name],
+        "libcst parse": [sys.executable, "-c", PARSE_ONLY, *files],
     }
-    timed(commands["rnnlint warm"]())  # fills the cache
+    timed(commands["rnnlint warm"], tree.parent)  # fills the cache
     samples: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
     for _ in range(repeat):  # alternating, so that load on the machine hits all alike
         for name, command in commands.items():
-            samples[name].append(timed(command()))
+            samples[name].append(timed(command, tree.parent))
     return {name: (statistics.median(t for t, _ in runs), max(m for _, m in runs)) for name, runs in samples.items()}
 
 
@@ -83,9 +99,12 @@ def main() -> None:
         }
         for label, tree in trees.items():
             count = sum(1 for _ in tree.rglob("*.py"))
+            checked = files_checked(tree)
+            if not checked:
+                sys.exit(f"{label}: rnnlint checks none of its {count} files")
             results = measure(tree, options.repeat, scratch / label.replace(" ", "_"))
             cold, warm = results["rnnlint cold"][0], results["rnnlint warm"][0]
-            print(f"\n{label}: {count} files ({os.cpu_count()} cores, median of {options.repeat})")
+            print(f"\n{label}: {count} files, {checked} checked ({os.cpu_count()} cores, median of {options.repeat})")
             for name, (seconds, peak) in results.items():
                 print(f"  {name:<14} {seconds:7.2f} s   peak {peak / 1024:6.0f} MB")
             print(f"  cold / ruff ALL      {cold / results['ruff ALL'][0]:.2f}")
