@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import Invoke, write
+from conftest import Invoke, sarif_schema, write
 
 from rnnlint.checker import check_source
 from rnnlint.cli import _bare_confirm
@@ -379,7 +379,6 @@ def test_the_config_confirm_key_turns_confirmation_on_and_the_option_off(cli: In
 def test_annotation_formats_show_the_confirmation(cli: Invoke, tmp_path: Path) -> None:
     """GitHub, SARIF and GitLab carry one message per finding: the tag and Keras's detail go in it."""
     import jsonschema
-    from test_output_formats import _sarif_schema
 
     write(tmp_path, {"model.py": STATEFUL_FIT})
     module, findings = module_of(STATEFUL_FIT)
@@ -391,7 +390,7 @@ def test_annotation_formats_show_the_confirmation(cli: Invoke, tmp_path: Path) -
     (issue,) = json.loads(cli(*args, "gitlab").stdout)
     assert "[not reproduced] " in issue["description"]
     log = json.loads(cli(*args, "sarif").stdout)
-    assert list(jsonschema.Draft4Validator(_sarif_schema()).iter_errors(log)) == []
+    assert list(jsonschema.Draft4Validator(sarif_schema()).iter_errors(log)) == []
     (result,) = log["runs"][0]["results"]
     assert "[not reproduced] " in result["message"]["text"]
     assert result["properties"]["confirmation"]["status"] == "not-reproduced"

