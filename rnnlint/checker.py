@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR, Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError
 from rnnlint.notebook import parse as parse_notebook
 from rnnlint.prefilter import may_concern_recurrent_models
-from rnnlint.rules import Finding, Rule
+from rnnlint.rules import Rule
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -17,7 +17,7 @@ from rnnlint import __version__
 if TYPE_CHECKING:
     from rnnlint.config import Resolver
     from rnnlint.confirm.session import ConfirmOptions
-    from rnnlint.rules import Finding
+    from rnnlint.findings import Finding
     from rnnlint.runner import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

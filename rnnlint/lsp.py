@@ -20,8 +20,9 @@ from pygls.uris import from_fs_path, to_fs_path
 from rnnlint import __version__
 from rnnlint.config import ConfigError, Resolver
 from rnnlint.docs import rule_doc_file
+from rnnlint.findings import Finding
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
-from rnnlint.rules import BY_CODE, Finding
+from rnnlint.rules import BY_CODE
 from rnnlint.runner import Buffer, check_buffer
 
 SOURCE = "rnnlint"

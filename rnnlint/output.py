@@ -8,13 +8,13 @@ import json
 from collections.abc import Callable, Sequence
 
 from rnnlint.confirm.display import as_json, tag
+from rnnlint.findings import Finding
 from rnnlint.fix.report import hint, marker
 from rnnlint.formats.common import Context, location, summary
 from rnnlint.formats.full import full
 from rnnlint.formats.github import github
 from rnnlint.formats.gitlab import gitlab
 from rnnlint.formats.sarif import sarif
-from rnnlint.rules import Finding
 
 Formatter = Callable[[Sequence[Finding], Context], str]
 

@@ -19,11 +19,11 @@ from rnnlint.checker import FileResult, check_bytes, check_file, decode
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
+from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook
 from rnnlint.prefilter import may_concern_recurrent_models
-from rnnlint.rules import Finding
 
 if TYPE_CHECKING:
     from rnnlint.confirm.session import Confirmer, ConfirmOptions

@@ -23,7 +23,7 @@ import tokenize
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rnnlint.rules import Finding
+from rnnlint.findings import Finding
 
 _CODE = r"[A-Za-z]+[0-9]*"
 _NOQA = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{_CODE}(?:[\s,]+{_CODE})*))?", re.IGNORECASE)

@@ -29,8 +29,8 @@ from rnnlint.confirm.session import Confirmer, ConfirmOptions, counts_for_exit
 from rnnlint.confirm.spec import Unbuildable, model_spec
 from rnnlint.confirm.verdict import judge
 from rnnlint.confirm.versions import Versions, installed
-from rnnlint.rules import Finding, select_rules
-from rnnlint.rules.base import Confirmation
+from rnnlint.findings import Confirmation, Finding
+from rnnlint.rules import select_rules
 
 VERSIONS = Versions("3.15.1", "2.21.0")
 

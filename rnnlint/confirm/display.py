@@ -3,7 +3,7 @@ Keras detail on its own line (``--format full``), and a JSON object."""
 
 from __future__ import annotations
 
-from rnnlint.rules.base import Confirmation, Finding
+from rnnlint.findings import Confirmation, Finding
 
 TAGS = {"confirmed": "confirmed", "not-reproduced": "not reproduced"}
 

@@ -24,8 +24,8 @@ from rnnlint.confirm.spec import (
     model_spec,
 )
 from rnnlint.facts import batch_size_arg, fmt_shape, samples, x_value, y_value
+from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
-from rnnlint.rules import Finding
 from rnnlint.rules.rnn003_stateful_samples_not_divisible import VALIDATION_DATA_POSITION, VALIDATION_SPLIT_POSITION
 from rnnlint.rules.rnn040_keras3_removed_argument import REMOVED
 from rnnlint.shapes import infer

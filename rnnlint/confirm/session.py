@@ -23,9 +23,8 @@ from rnnlint.confirm.protocol import Failure, Probe, Reply
 from rnnlint.confirm.verdict import CONFIRMED, NOT_REPRODUCED, UNCONFIRMED, judge, runtime_error, unconfirmed
 from rnnlint.confirm.versions import Versions, installed
 from rnnlint.facts import is_recurrent_model
+from rnnlint.findings import Confirmation, Finding
 from rnnlint.ir import Model, ModuleIR
-from rnnlint.rules import Finding
-from rnnlint.rules.base import Confirmation
 from rnnlint.rules.rnn099_runtime_error import RuntimeErrorInKeras
 
 STATUSES = (CONFIRMED, NOT_REPRODUCED, UNCONFIRMED)

@@ -15,8 +15,7 @@ from rnnlint.confirm.plan import Plan
 from rnnlint.confirm.protocol import Failure, Probe, Reply
 from rnnlint.confirm.versions import Versions
 from rnnlint.facts import fmt_shape, normalize_loss
-from rnnlint.rules import Finding
-from rnnlint.rules.base import Confirmation
+from rnnlint.findings import Confirmation, Finding
 from rnnlint.rules.rnn030_sequence_output_vs_target import has_time_axis_mismatch
 from rnnlint.rules.rnn031_output_target_mismatch import target_problem
 

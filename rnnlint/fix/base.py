@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
 
+from rnnlint.findings import Finding
 from rnnlint.fix.locate import Locator
 from rnnlint.ir import Layer, ModuleIR, Span
-from rnnlint.rules import Finding
 
 if TYPE_CHECKING:
     from rnnlint.fix.imports import Imports

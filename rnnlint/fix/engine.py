@@ -19,12 +19,12 @@ from typing import Any, TypeVar
 import libcst as cst
 
 from rnnlint.checker import FileResult
+from rnnlint.findings import Finding
 from rnnlint.fix.base import SAFE, UNSAFE, Applicability, Change, Fix, FixContext
 from rnnlint.fix.locate import Locator, Region
 from rnnlint.fix.registry import FIXERS
 from rnnlint.ir import ModuleIR
 from rnnlint.positions import LazyPositions
-from rnnlint.rules import Finding
 from rnnlint.shapes import infer
 
 MAX_PASSES = 10

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rnnlint.rules import Finding
+from rnnlint.findings import Finding
 
 MARKERS = {"safe": "[*]", "unsafe": "[~]"}
 COMMANDS = {"safe": "rnnlint --fix", "unsafe": "rnnlint --fix --unsafe-fixes"}

@@ -14,12 +14,12 @@ from __future__ import annotations
 import libcst as cst
 
 from rnnlint.facts import training_batch_size
+from rnnlint.findings import Finding
 from rnnlint.fix.arguments import argument_edit
 from rnnlint.fix.base import UNSAFE, Edit, FixContext, Fixer
 from rnnlint.fix.edits import find_keyword, prefixed_tuple
 from rnnlint.fix.input_layer import first_layer, move_to_input, with_batch
 from rnnlint.ir import Layer, Model
-from rnnlint.rules import Finding
 from rnnlint.values import is_int
 
 

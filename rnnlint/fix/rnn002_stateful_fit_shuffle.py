@@ -9,9 +9,9 @@ from __future__ import annotations
 import libcst as cst
 
 from rnnlint.facts import x_value
+from rnnlint.findings import Finding
 from rnnlint.fix.arguments import argument_edit
 from rnnlint.fix.base import SAFE, Edit, FixContext, Fixer
-from rnnlint.rules import Finding
 from rnnlint.rules.rnn002_stateful_fit_shuffle import SHUFFLE_POSITION
 from rnnlint.values import DatasetValue
 

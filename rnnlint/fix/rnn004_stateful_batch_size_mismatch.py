@@ -7,9 +7,9 @@ from __future__ import annotations
 import libcst as cst
 
 from rnnlint.facts import BATCH_SIZE_POSITION, BATCHED, model_batch
+from rnnlint.findings import Finding
 from rnnlint.fix.arguments import argument_edit
 from rnnlint.fix.base import UNSAFE, Edit, FixContext, Fixer
-from rnnlint.rules import Finding
 from rnnlint.values import is_int
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import libcst as cst
 
 from rnnlint.facts import recurrent_core
+from rnnlint.findings import Finding
 from rnnlint.fix.arguments import layer_argument_edit
 from rnnlint.fix.base import UNSAFE, Edit, FixContext, Fixer
-from rnnlint.rules import Finding
 
 
 def plan(context: FixContext, finding: Finding) -> tuple[Edit, ...] | None:

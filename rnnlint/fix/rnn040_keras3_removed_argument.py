@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from rnnlint.findings import Finding
 from rnnlint.fix.base import SAFE, Edit, FixContext, Fixer
 from rnnlint.fix.edits import find_keyword, keyword
 from rnnlint.fix.input_layer import first_layer, move_to_input
-from rnnlint.rules import Finding
 
 MOVED = ("batch_input_shape", "batch_size", "input_shape")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from rnnlint.findings import Finding
 from rnnlint.fix.base import SAFE, Edit, FixContext, Fixer
-from rnnlint.rules import Finding
 
 LOOP_NAMES = ("layer", "rnn_layer", "model_layer")
 

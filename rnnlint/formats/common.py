@@ -7,8 +7,8 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rnnlint.findings import Finding
 from rnnlint.ir import Span
-from rnnlint.rules import Finding
 
 Sources = Mapping[tuple[str, int | None], str]
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rnnlint.confirm.display import detail_line, tag
+from rnnlint.findings import Finding
 from rnnlint.fix.report import hint, how, marker
 from rnnlint.formats.common import Context, location, source_lines, summary
 from rnnlint.ir import Span
-from rnnlint.rules import BY_CODE, Finding
+from rnnlint.rules import BY_CODE
 
 MAX_LINES = 4
 """Excerpt lines shown for a span over many lines."""

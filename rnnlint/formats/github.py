@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rnnlint.confirm.display import one_line
+from rnnlint.findings import Finding
 from rnnlint.fix.report import with_how
 from rnnlint.formats.common import Context, cell_prefix, relative_path
-from rnnlint.rules import Finding
 
 
 def github(findings: Sequence[Finding], context: Context) -> str:

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from rnnlint.confirm.display import one_line
+from rnnlint.findings import Finding
 from rnnlint.fix.report import with_how
 from rnnlint.formats.common import Context, cell_prefix, fingerprints, relative_path
-from rnnlint.rules import BY_CODE, Finding
+from rnnlint.rules import BY_CODE
 
 RULE_SEVERITY = "major"
 FILE_ERROR_SEVERITY = "blocker"

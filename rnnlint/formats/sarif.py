@@ -14,8 +14,9 @@ from urllib.parse import quote
 
 from rnnlint import __version__
 from rnnlint.confirm.display import as_json, one_line
+from rnnlint.findings import Finding
 from rnnlint.formats.common import Context, cell_prefix, fingerprints, relative_path
-from rnnlint.rules import BY_CODE, Finding
+from rnnlint.rules import BY_CODE
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "rnnlint/v1"

@@ -6,8 +6,8 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
+from rnnlint.findings import Finding
 from rnnlint.fix.report import MARKERS
-from rnnlint.rules import Finding
 
 
 def statistics(findings: Sequence[Finding], as_json: bool) -> str:

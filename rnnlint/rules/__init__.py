@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.findings import Finding
+from rnnlint.rules.base import Example, Rule
 from rnnlint.rules.rnn001_stateful_without_batch_size import StatefulWithoutBatchSize
 from rnnlint.rules.rnn002_stateful_fit_shuffle import StatefulFitShuffle
 from rnnlint.rules.rnn003_stateful_samples_not_divisible import StatefulSamplesNotDivisible

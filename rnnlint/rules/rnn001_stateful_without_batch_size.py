@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rnnlint.facts import fmt_shape, model_batch, stateful_layers, training_batch_size
+from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModuleIR
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 from rnnlint.shapes import infer
 from rnnlint.values import is_int
 

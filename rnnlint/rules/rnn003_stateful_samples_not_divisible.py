@@ -6,8 +6,9 @@ import math
 from collections.abc import Iterator
 
 from rnnlint.facts import BATCHED, batch_size_arg, feeds_arrays, samples, stateful_models, x_value
+from rnnlint.findings import Finding
 from rnnlint.ir import ModelCall, ModuleIR
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 from rnnlint.values import is_int
 
 VALIDATION_SPLIT_POSITION = 6

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rnnlint.facts import BATCHED, batch_size_arg, batch_size_given, feeds_arrays, samples, stateful_models, x_value
+from rnnlint.findings import Finding
 from rnnlint.ir import ModelCall, ModuleIR
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 from rnnlint.values import is_int
 
 ON_BATCH = ("train_on_batch", "test_on_batch", "predict_on_batch")

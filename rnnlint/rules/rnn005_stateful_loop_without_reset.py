@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rnnlint.facts import is_stateful
+from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModelCall, ModuleIR, Span
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 
 
 class StatefulLoopWithoutReset(Rule):

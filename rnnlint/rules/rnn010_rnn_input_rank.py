@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rnnlint.facts import fmt_shape, producer, recurrent_core
+from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModuleIR, Node
 from rnnlint.kerasnames import CONV_RECURRENT
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 from rnnlint.rules.rnn011_stacked_rnn_missing_return_sequences import returns_last_output_only
 from rnnlint.rules.rnn012_input_shape_includes_batch import includes_batch
 from rnnlint.shapes import Shape, infer

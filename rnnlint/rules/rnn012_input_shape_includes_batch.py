@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rnnlint.facts import BATCHED, batch_size_arg, fmt_shape, producer, recurrent_core, x_value
+from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModuleIR
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 from rnnlint.shapes import as_dims
 from rnnlint.values import ArrayValue, is_int
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rnnlint.facts import fmt_shape, is_recurrent_model, shapes_ok, x_value
+from rnnlint.findings import Finding
 from rnnlint.ir import ModelCall, ModuleIR
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 from rnnlint.shapes import infer
 from rnnlint.values import ArrayValue, is_int
 

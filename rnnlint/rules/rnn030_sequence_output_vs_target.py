@@ -14,8 +14,9 @@ from rnnlint.facts import (
     single_io,
     y_value,
 )
+from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModelCall, ModuleIR
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 from rnnlint.shapes import Shape, infer
 from rnnlint.values import ArrayValue, Unknown, is_int
 

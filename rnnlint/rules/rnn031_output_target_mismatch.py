@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rnnlint.facts import fmt_shape, is_recurrent_model, is_sparse
+from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModuleIR
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 from rnnlint.rules.rnn030_sequence_output_vs_target import has_time_axis_mismatch, outputs_and_targets
 from rnnlint.values import is_int
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR
-from rnnlint.rules.base import Example, Finding, Rule
+from rnnlint.rules.base import Example, Rule
 
 
 class Keras3ModelResetStates(Rule):

@@ -1,0 +1,51 @@
+"""What the pipeline produces: findings, and what TensorFlow showed about them.
+
+Its own module so that suppressions, formats and confirmation can use findings
+without loading the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rnnlint.ir import ModelCall, Span
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What rebuilding the model in TensorFlow showed about a finding."""
+
+    status: str  # "confirmed" | "not-reproduced" | "unconfirmed"
+    detail: str
+    keras_version: str | None = None
+    tensorflow_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One mistake at one place, with the fix in words."""
+
+    code: str
+    name: str
+    message: str
+    span: Span
+    keras_version: int
+    fix: str | None = None
+    model: int | None = None
+    """The id of the model concerned (``ModuleIR.model``), for confirmation and fixes."""
+    call: ModelCall | None = None
+    """The call concerned (fit, predict ...), when the finding is about one."""
+    layer: int | None = None
+    """The id of the layer concerned, when the finding is about one."""
+    confirmation: Confirmation | None = None
+    fix_applicability: str | None = None
+    """How ``--fix`` repairs it: ``"safe"`` (by ``--fix``), ``"unsafe"`` (with
+    ``--unsafe-fixes`` too), None when it must be fixed by hand. Set by
+    ``rnnlint.fix.annotate`` where the fix was actually planned on the code."""
+    detail: str | None = None
+    """For an internal error: the short traceback that ``--verbose`` prints."""
+
+    @property
+    def text(self) -> str:
+        """The message and its fix as one sentence, as the text output shows it."""
+        return f"{self.message}; {self.fix}" if self.fix else self.message
