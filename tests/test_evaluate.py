@@ -5,13 +5,14 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from rnnlint.extract import Extractor, Scope
+from rnnlint.extract.interpreter import Interpreter
+from rnnlint.extract.objects import Scope
 from rnnlint.values import UNKNOWN, ArrayValue, DatasetValue
 
 
 def value_of(source: str, name: str = "result") -> object:
     """Run ``source`` through the extractor and read the module-level ``name``."""
-    extractor = Extractor("t.py", cst.parse_module(source))
+    extractor = Interpreter("t.py", cst.parse_module(source))
     scope = Scope()
     extractor.exec_block(extractor.module.body, scope)
     return scope.lookup(name)

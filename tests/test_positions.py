@@ -12,7 +12,7 @@ from rnnlint.ir import Span
 from rnnlint.positions import LazyPositions, Unit
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = sorted((ROOT / "fixtures").rglob("*.py")) + sorted((ROOT / "rnnlint").glob("*.py"))
+SOURCES = sorted((ROOT / "fixtures").rglob("*.py")) + sorted((ROOT / "rnnlint").rglob("*.py"))
 
 TRICKY = """\
 # header comment

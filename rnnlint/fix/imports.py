@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from rnnlint.extract import dotted_name
+from rnnlint.cstnames import dotted_name
 from rnnlint.fix.base import Edit
 from rnnlint.fix.edits import add_import_name
 from rnnlint.kerasnames import canonical

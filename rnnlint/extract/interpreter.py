@@ -1,0 +1,602 @@
+"""The abstract interpreter: Python's statements and expressions run over
+abstract values, in program order, without running anything.
+
+Rebinding, aliases, helper functions and classes resolve; loops and branches
+run once on copies, and what they change becomes UNKNOWN. Whatever only Keras
+gives meaning to (a ``keras.*`` call, a model's methods, a layer applied to a
+tensor) is handed to ``KerasModels``; library calls to the shape models of
+``extract.library``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from rnnlint.cstnames import dotted_name
+from rnnlint.extract import library, operators
+from rnnlint.extract.keras_models import NOT_KERAS, KerasModels
+from rnnlint.extract.objects import ClassValue, FunctionValue, LoopFrame, RawArg, Scope, plain
+from rnnlint.extract.pysyntax import (
+    BINARY_OPS,
+    COMPARE_OPS,
+    UNARY_OPS,
+    append_target,
+    assigned_names,
+    augmented_op,
+    function_body,
+    target_names,
+    unconditional_appends,
+)
+from rnnlint.ir import Arg, Span
+from rnnlint.kerasnames import canonical
+from rnnlint.positions import LazyPositions, Unit
+from rnnlint.values import (
+    UNKNOWN,
+    ArrayValue,
+    DatasetValue,
+    ListValue,
+    LoopIndex,
+    ModuleRef,
+    Unknown,
+    Value,
+)
+
+MAX_CALL_DEPTH = 8
+
+
+class _Return(Exception):
+    """Unwinds a function body at a top-level ``return``."""
+
+
+@dataclass
+class Frame:
+    """One function activation: where its ``return`` values go, and whether it
+    turned out to be a generator (a ``yield`` ran)."""
+
+    returns: list[Value] = field(default_factory=list)
+    generator: bool = False
+
+
+class Interpreter:
+    """Runs one module; ``keras`` collects the layers, models and calls it makes."""
+
+    def __init__(self, path: str, module: cst.Module, positions: LazyPositions | None = None) -> None:
+        self.path = path
+        self.positions = positions or LazyPositions(path, module)
+        self.module = module
+        self.keras = KerasModels(self)
+        self.unit: Unit = None
+        """Where the code being run stands: a function, or a top-level statement."""
+        self.line: cst.SimpleStatementLine | None = None
+        """The statement line being run, when the code being run is one."""
+        self.loops: list[LoopFrame] = []
+        self.uncertain = 0
+        self.frames: list[Frame] = []
+        self.frame_uncertainty: list[int] = []
+        self.called: set[cst.FunctionDef] = set()
+        self.defined: list[FunctionValue] = []
+        self.active: list[cst.FunctionDef] = []
+        self._next_id = 0
+        self._assigned: dict[int, list[str]] = {}
+
+    # -- entry point -------------------------------------------------------
+
+    def run(self) -> None:
+        scope = Scope()
+        for index, statement in enumerate(self.module.body):
+            self.unit = index
+            self.exec_statement(statement, scope)
+        for function in self.defined:
+            if function.node not in self.called:
+                self.call_function(function, [], {}, unknown_params=True)
+
+    # -- what Keras semantics asks (``keras_models.Host``) -------------------
+
+    def new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def span(self, node: cst.CSTNode) -> Span:
+        return self.positions.span(node, self.unit, self.line)
+
+    def record_args(self, raw: Sequence[RawArg]) -> tuple[Arg, ...]:
+        return tuple(Arg(item.keyword, plain(item.value), self.span(item.node)) for item in raw)
+
+    # -- statements --------------------------------------------------------
+
+    def assigned_names(self, node: cst.CSTNode) -> list[str]:
+        """Names a loop body binds or mutates (cached: loops run once per call)."""
+        key = id(node)
+        if key not in self._assigned:
+            self._assigned[key] = assigned_names(node)
+        return self._assigned[key]
+
+    def exec_block(self, body: Sequence[cst.CSTNode], scope: Scope) -> None:
+        for statement in body:
+            self.exec_statement(statement, scope)
+
+    def exec_statement(self, statement: cst.CSTNode, scope: Scope) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            outer, self.line = self.line, statement
+            try:
+                for small in statement.body:
+                    self.exec_small(small, scope)
+            finally:
+                self.line = outer
+        elif isinstance(statement, cst.BaseSmallStatement):  # a one-line body: ``for ...: model.fit(...)``
+            self.exec_small(statement, scope)
+        elif isinstance(statement, cst.FunctionDef):
+            function = FunctionValue(statement, scope)
+            self.defined.append(function)
+            scope.names[statement.name.value] = function
+        elif isinstance(statement, cst.ClassDef):
+            scope.names[statement.name.value] = self.make_class(statement, scope)
+        elif isinstance(statement, cst.If):
+            self.exec_if(statement, scope)
+        elif isinstance(statement, (cst.For, cst.While)):
+            self.exec_loop(statement, scope)
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                self.eval(item.item, scope)
+                if item.asname is not None:
+                    self.assign(item.asname.name, UNKNOWN, scope)
+            self.exec_block(statement.body.body, scope)
+        elif isinstance(statement, cst.Try):
+            self.exec_block(statement.body.body, scope)
+            branches = [handler.body.body for handler in statement.handlers]
+            if statement.orelse is not None:
+                branches.append(statement.orelse.body.body)
+            self.exec_branches(branches, scope, include_fallthrough=True)
+            if statement.finalbody is not None:
+                self.exec_block(statement.finalbody.body.body, scope)
+        elif isinstance(statement, cst.Match):
+            self.eval(statement.subject, scope)
+            self.exec_branches([case.body.body for case in statement.cases], scope, include_fallthrough=True)
+
+    def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
+        if isinstance(small, cst.Expr):
+            name = append_target(small.value)
+            if self.loops and name is not None and name in self.loops[-1].appends:
+                assert isinstance(small.value, cst.Call)
+                self.loops[-1].appends[name].append(self.eval(small.value.args[0].value, scope))
+                return
+            self.eval(small.value, scope)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, scope)
+            for target in small.targets:
+                self.assign(target.target, value, scope)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.assign(small.target, self.eval(small.value, scope), scope)
+        elif isinstance(small, cst.AugAssign):
+            op = augmented_op(small.operator)
+            left = self.eval(small.target, scope)
+            right = self.eval(small.value, scope)
+            self.assign(small.target, operators.binary(op, left, right) if op else UNKNOWN, scope)
+        elif isinstance(small, (cst.Import, cst.ImportFrom)):
+            self.exec_import(small, scope)
+        elif isinstance(small, cst.Return):
+            value = self.eval(small.value, scope) if small.value is not None else None
+            if self.frames:
+                self.frames[-1].returns.append(value)
+                if self.uncertain == self.frame_uncertainty[-1]:
+                    raise _Return()
+        elif isinstance(small, cst.Del):
+            for name in target_names(small.target):
+                scope.names[name] = UNKNOWN
+
+    def exec_import(self, small: cst.Import | cst.ImportFrom, scope: Scope) -> None:
+        if isinstance(small, cst.Import):
+            for alias in small.names:
+                qualname = dotted_name(alias.name)
+                self.keras.note_import(qualname)
+                if alias.asname is not None:
+                    self.assign(alias.asname.name, ModuleRef(qualname), scope)
+                else:
+                    top = qualname.split(".")[0]
+                    scope.names[top] = ModuleRef(top)
+            return
+        if small.relative or small.module is None:
+            if isinstance(small.names, Sequence):
+                for alias in small.names:
+                    name = alias.asname.name if alias.asname else alias.name
+                    if isinstance(name, cst.Name):
+                        scope.names[name.value] = UNKNOWN
+            return
+        base = dotted_name(small.module)
+        self.keras.note_import(base)
+        if isinstance(small.names, cst.ImportStar):
+            return
+        for alias in small.names:
+            qualname = f"{base}.{dotted_name(alias.name)}"
+            target = alias.asname.name if alias.asname is not None else alias.name
+            self.assign(target, ModuleRef(qualname), scope)
+
+    def exec_if(self, statement: cst.If, scope: Scope) -> None:
+        test = self.eval(statement.test, scope)
+        orelse = statement.orelse
+        else_body: Sequence[cst.CSTNode] = ()
+        if isinstance(orelse, cst.If):
+            else_body = (orelse,)
+        elif isinstance(orelse, cst.Else):
+            else_body = orelse.body.body
+        if isinstance(test, bool):
+            self.exec_block(statement.body.body if test else else_body, scope)
+            return
+        self.exec_branches([statement.body.body, else_body], scope, include_fallthrough=False)
+
+    def exec_branches(
+        self, branches: Sequence[Sequence[cst.CSTNode]], scope: Scope, *, include_fallthrough: bool
+    ) -> None:
+        """Run each branch on a copy of the scope, then keep what they agree on."""
+        before = dict(scope.names)
+        outcomes = [before] if include_fallthrough else []
+        self.uncertain += 1
+        try:
+            for body in branches:
+                scope.names = dict(before)
+                with contextlib.suppress(_Return):
+                    self.exec_block(body, scope)
+                outcomes.append(scope.names)
+        finally:
+            self.uncertain -= 1
+        merged: dict[str, Value] = {}
+        for name in set().union(*outcomes) if outcomes else before:
+            values = [outcome.get(name, UNKNOWN) for outcome in outcomes]
+            merged[name] = values[0] if all(same(values[0], value) for value in values) else UNKNOWN
+        scope.names = merged
+
+    def exec_loop(self, statement: cst.For | cst.While, scope: Scope) -> None:
+        iterable = self.eval(statement.iter if isinstance(statement, cst.For) else statement.test, scope)
+        changed = set(self.assigned_names(statement.body))
+        if isinstance(statement, cst.For):
+            changed.update(target_names(statement.target))
+        collected = self.collected_lists(statement, iterable, scope)
+        for name in changed:
+            scope.names[name] = UNKNOWN
+        if isinstance(statement, cst.For) and isinstance(statement.target, cst.Name) and isinstance(iterable, range):
+            scope.names[statement.target.value] = LoopIndex()
+        frame = LoopFrame(statement, self.unit, appends={name: [] for name in collected})
+        self.loops.append(frame)
+        self.uncertain += 1
+        try:
+            self.exec_block(statement.body.body, scope)
+            if statement.orelse is not None:
+                self.exec_block(statement.orelse.body.body, scope)
+        except _Return:
+            pass
+        finally:
+            self.uncertain -= 1
+            self.loops.pop()
+        for name in changed | set(self.assigned_names(statement.body)):
+            scope.names[name] = UNKNOWN
+        for name, length in collected.items():
+            elements = frame.appends[name]
+            if len(elements) == 1 and not isinstance(elements[0], Unknown):
+                scope.names[name] = ListValue(length, elements[0])
+
+    def collected_lists(self, statement: cst.For | cst.While, iterable: Value, scope: Scope) -> dict[str, int]:
+        """Empty lists that a ``for`` loop over a known range fills with one
+        ``append`` per turn (windowing code), with the number of turns."""
+        if not isinstance(statement, cst.For) or not isinstance(iterable, range):
+            return {}
+        collected = {}
+        for name in unconditional_appends(statement.body.body):
+            if scope.lookup(name) == () and self.assigned_names(statement.body).count(name) == 1:
+                collected[name] = len(iterable)
+        return collected
+
+    # -- assignment --------------------------------------------------------
+
+    def assign(self, target: cst.BaseExpression, value: Value, scope: Scope) -> None:
+        if isinstance(target, cst.Name):
+            scope.names[target.value] = value
+            self.keras.name(value, target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            starred = any(isinstance(element, cst.StarredElement) for element in elements)
+            known = isinstance(value, tuple) and len(value) == len(elements) and not starred
+            for index, element in enumerate(elements):
+                self.assign(element.value, value[index] if known else UNKNOWN, scope)
+        elif isinstance(target, cst.Attribute):
+            self.keras.set_attribute(self.eval(target.value, scope), target.attr.value, value)
+
+    # -- expressions -------------------------------------------------------
+
+    def eval(self, node: cst.BaseExpression | None, scope: Scope) -> Value:
+        if node is None:
+            return None
+        method = getattr(self, f"eval_{type(node).__name__}", None)
+        if method is None:
+            return UNKNOWN
+        return method(node, scope)
+
+    def eval_Integer(self, node: cst.Integer, scope: Scope) -> Value:
+        return node.evaluated_value
+
+    def eval_Float(self, node: cst.Float, scope: Scope) -> Value:
+        return node.evaluated_value
+
+    def eval_SimpleString(self, node: cst.SimpleString, scope: Scope) -> Value:
+        value = node.evaluated_value
+        return value if isinstance(value, str) else UNKNOWN
+
+    def eval_ConcatenatedString(self, node: cst.ConcatenatedString, scope: Scope) -> Value:
+        value = node.evaluated_value
+        return value if isinstance(value, str) else UNKNOWN
+
+    def eval_Name(self, node: cst.Name, scope: Scope) -> Value:
+        constants = {"True": True, "False": False, "None": None}
+        if node.value in constants:
+            return constants[node.value]
+        return scope.lookup(node.value)
+
+    def eval_Tuple(self, node: cst.Tuple | cst.List, scope: Scope) -> Value:
+        items: list[Value] = []
+        for element in node.elements:
+            value = self.eval(element.value, scope)
+            if isinstance(element, cst.StarredElement):
+                if not isinstance(value, tuple):
+                    return UNKNOWN
+                items.extend(value)
+            else:
+                items.append(value)
+        return tuple(items)
+
+    eval_List = eval_Tuple
+
+    def eval_BinaryOperation(self, node: cst.BinaryOperation, scope: Scope) -> Value:
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        op = BINARY_OPS.get(type(node.operator))
+        if op is None:
+            return UNKNOWN
+        for array, other in ((left, right), (right, left)):
+            if isinstance(array, ArrayValue) and isinstance(other, (int, float, ArrayValue)):
+                return array
+        return operators.binary(op, left, right)
+
+    def eval_UnaryOperation(self, node: cst.UnaryOperation, scope: Scope) -> Value:
+        op = UNARY_OPS.get(type(node.operator), "?")
+        return operators.unary(op, self.eval(node.expression, scope))
+
+    def eval_BooleanOperation(self, node: cst.BooleanOperation, scope: Scope) -> Value:
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        if isinstance(left, bool) and isinstance(right, bool):
+            return (left and right) if isinstance(node.operator, cst.And) else (left or right)
+        return UNKNOWN
+
+    def eval_Comparison(self, node: cst.Comparison, scope: Scope) -> Value:
+        left = self.eval(node.left, scope)
+        if len(node.comparisons) != 1:
+            for target in node.comparisons:
+                self.eval(target.comparator, scope)
+            return UNKNOWN
+        comparison = node.comparisons[0]
+        right = self.eval(comparison.comparator, scope)
+        op = COMPARE_OPS.get(type(comparison.operator))
+        return operators.compare(op, left, right) if op else UNKNOWN
+
+    def eval_IfExp(self, node: cst.IfExp, scope: Scope) -> Value:
+        test = self.eval(node.test, scope)
+        body = self.eval(node.body, scope)
+        orelse = self.eval(node.orelse, scope)
+        if isinstance(test, bool):
+            return body if test else orelse
+        return body if same(body, orelse) else UNKNOWN
+
+    def eval_Yield(self, node: cst.Yield, scope: Scope) -> Value:
+        if self.frames:
+            self.frames[-1].generator = True
+        return UNKNOWN
+
+    def eval_NamedExpr(self, node: cst.NamedExpr, scope: Scope) -> Value:
+        value = self.eval(node.value, scope)
+        self.assign(node.target, value, scope)
+        return value
+
+    def eval_Attribute(self, node: cst.Attribute, scope: Scope) -> Value:
+        owner = self.eval(node.value, scope)
+        name = node.attr.value
+        if isinstance(owner, ModuleRef):
+            return ModuleRef(f"{owner.qualname}.{name}")
+        value = self.keras.attribute(owner, name)
+        return operators.attribute(owner, name) if value is NOT_KERAS else value
+
+    def eval_Subscript(self, node: cst.Subscript, scope: Scope) -> Value:
+        owner = self.eval(node.value, scope)
+        indices = tuple(self.eval_slice(element.slice, scope) for element in node.slice)
+        index = indices[0] if len(indices) == 1 else indices
+        value = self.keras.subscript(owner, index)
+        return operators.subscript(owner, index) if value is NOT_KERAS else value
+
+    def eval_slice(self, item: cst.BaseSlice, scope: Scope) -> Value:
+        if isinstance(item, cst.Index):
+            value = self.eval(item.value, scope)
+            return Ellipsis if isinstance(item.value, cst.Ellipsis) else value
+        assert isinstance(item, cst.Slice)
+        parts = [self.eval(part, scope) for part in (item.lower, item.upper, item.step)]
+        if any(isinstance(part, Unknown) for part in parts):
+            return UNKNOWN
+        return slice(*parts)
+
+    def eval_Call(self, node: cst.Call, scope: Scope) -> Value:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            receiver = self.eval(func.value, scope)
+            name = func.attr.value
+            if isinstance(receiver, ModuleRef):
+                return self.call_qualname(f"{receiver.qualname}.{name}", node, scope)
+            args, kwargs, raw = self.eval_args(node, scope)
+            return self.call_method(receiver, name, args, kwargs, raw, node)
+        callee = self.eval(func, scope)
+        if isinstance(callee, ModuleRef):
+            return self.call_qualname(callee.qualname, node, scope)
+        args, kwargs, raw = self.eval_args(node, scope)
+        if isinstance(callee, FunctionValue):
+            return self.call_function(callee, args, kwargs)
+        if isinstance(callee, ClassValue):
+            instance = self.keras.instantiate(callee, args, kwargs, node)
+            return UNKNOWN if instance is NOT_KERAS else instance
+        result = self.keras.call_object(callee, args, kwargs, node)
+        if result is not NOT_KERAS:
+            return result
+        self.keras.note_opaque_call(args, kwargs)
+        return UNKNOWN
+
+    def eval_args(self, node: cst.Call, scope: Scope) -> tuple[list[Value], dict[str, Value], tuple[RawArg, ...]]:
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        raw: list[RawArg] = []
+        for arg in node.args:
+            value = self.eval(arg.value, scope)
+            if arg.star == "*":
+                if isinstance(value, tuple):
+                    args.extend(value)
+                    raw.extend(RawArg(None, item, arg) for item in value)
+                else:
+                    args.append(UNKNOWN)
+                    kwargs["*"] = UNKNOWN
+                    raw.append(RawArg("*", UNKNOWN, arg))
+            elif arg.star == "**":
+                kwargs["**"] = UNKNOWN
+                raw.append(RawArg("**", UNKNOWN, arg))
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+                raw.append(RawArg(arg.keyword.value, value, arg))
+            else:
+                args.append(value)
+                raw.append(RawArg(None, value, arg))
+        return args, kwargs, tuple(raw)
+
+    # -- calls -------------------------------------------------------------
+
+    def call_qualname(self, qualname: str, node: cst.Call, scope: Scope) -> Value:
+        args, kwargs, raw = self.eval_args(node, scope)
+        result = self.keras.call(qualname, args, kwargs, raw, node)
+        if result is not NOT_KERAS:
+            return result
+        result = library.call_library(canonical(qualname), args, kwargs)
+        if isinstance(result, Unknown):
+            self.keras.note_opaque_call(args, kwargs)
+        return result
+
+    def call_method(
+        self,
+        receiver: Value,
+        name: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        raw: tuple[RawArg, ...],
+        node: cst.Call,
+    ) -> Value:
+        result = self.keras.call_method(receiver, name, args, kwargs, raw, node)
+        if result is not NOT_KERAS:
+            return result
+        if isinstance(receiver, (ClassValue, FunctionValue)):
+            return UNKNOWN
+        if isinstance(receiver, tuple) and name in ("append", "extend"):
+            return None
+        if not isinstance(receiver, (ArrayValue, DatasetValue)):
+            self.keras.note_opaque_call(args, kwargs)
+        return library.method(receiver, name, args, kwargs)
+
+    def call_function(
+        self, function: FunctionValue, args: list[Value], kwargs: dict[str, Value], *, unknown_params: bool = False
+    ) -> Value:
+        definition = function.node
+        if definition in self.active or len(self.active) >= MAX_CALL_DEPTH:
+            return UNKNOWN
+        self.called.add(definition)
+        scope = Scope(function.scope)
+        self.bind_params(definition.params, args, kwargs, scope, unknown_params)
+        frame = Frame()
+        outer_unit, self.unit = self.unit, definition
+        outer_line, self.line = self.line, None
+        self.frames.append(frame)
+        self.frame_uncertainty.append(self.uncertain)
+        self.active.append(definition)
+        try:
+            self.exec_block(function_body(definition), scope)
+        except _Return:
+            pass
+        finally:
+            self.frames.pop()
+            self.frame_uncertainty.pop()
+            self.active.pop()
+            self.unit = outer_unit
+            self.line = outer_line
+        if frame.generator:
+            return DatasetValue(shuffled=False, description="generator")
+        if not frame.returns:
+            return None
+        first = frame.returns[0]
+        return first if all(same(first, value) for value in frame.returns) else UNKNOWN
+
+    def bind_params(
+        self,
+        params: cst.Parameters,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        scope: Scope,
+        unknown_params: bool,
+    ) -> None:
+        positional = [*params.posonly_params, *params.params]
+        opaque = "*" in kwargs or "**" in kwargs
+        for index, param in enumerate(positional):
+            name = param.name.value
+            if unknown_params:
+                value = UNKNOWN
+            elif index < len(args):
+                value = args[index]
+            elif name in kwargs:
+                value = kwargs[name]
+            elif param.default is not None and not opaque:
+                value = self.eval(param.default, scope.parent or scope)
+            else:
+                value = UNKNOWN
+            scope.names[name] = value
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs and not unknown_params:
+                scope.names[name] = kwargs[name]
+            elif param.default is not None and not unknown_params and not opaque:
+                scope.names[name] = self.eval(param.default, scope.parent or scope)
+            else:
+                scope.names[name] = UNKNOWN
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope.names[star.name.value] = UNKNOWN
+
+    # -- classes -------------------------------------------------------------
+
+    def make_class(self, node: cst.ClassDef, scope: Scope) -> ClassValue:
+        bases = []
+        for base in node.bases:
+            value = self.eval(base.value, scope)
+            if isinstance(value, ModuleRef):
+                bases.append(canonical(value.qualname))
+            elif isinstance(value, ClassValue):
+                bases.extend(value.bases)
+        methods = []
+        for statement in node.body.body:
+            if isinstance(statement, cst.FunctionDef):
+                function = FunctionValue(statement, scope)
+                methods.append((statement.name.value, function))
+                self.defined.append(function)
+        return ClassValue(node, tuple(bases), tuple(methods))
+
+
+def same(left: Value, right: Value) -> bool:
+    """Two abstract values that are certainly equal."""
+    if isinstance(left, Unknown) or isinstance(right, Unknown):
+        return False
+    try:
+        return type(left) is type(right) and bool(left == right)
+    except Exception:
+        return False

@@ -1,0 +1,54 @@
+"""Python's builtins on abstract values: ``len``, ``int``, ``range``, ``min``..."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rnnlint.extract.library.base import Handler
+from rnnlint.values import UNKNOWN, ArrayValue, ListValue, Value, is_int, is_known
+
+_NUMBER = (int, float)
+_MANY_ARGUMENTS = ("builtins.min", "builtins.max", "builtins.round")
+
+
+def _call(qualname: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    if kwargs or (len(args) != 1 and qualname not in _MANY_ARGUMENTS):
+        return UNKNOWN
+    if qualname == "builtins.len":
+        return _length(args[0])
+    if not all(is_known(arg) for arg in args):
+        return UNKNOWN
+    try:
+        if qualname == "builtins.int" and isinstance(args[0], _NUMBER):
+            return int(args[0])
+        if qualname == "builtins.float" and isinstance(args[0], _NUMBER):
+            return float(args[0])
+        if qualname in ("builtins.tuple", "builtins.list") and isinstance(args[0], tuple):
+            return args[0]
+        if qualname in ("builtins.min", "builtins.max") and all(isinstance(a, _NUMBER) for a in args):
+            return (min if qualname == "builtins.min" else max)(args)
+        if qualname == "builtins.round" and isinstance(args[0], _NUMBER):
+            return round(*args)
+        if qualname == "builtins.abs" and isinstance(args[0], _NUMBER):
+            return abs(args[0])
+        if qualname == "builtins.range" and all(is_int(arg) for arg in args):
+            return range(*args)
+    except (TypeError, ValueError):
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _length(value: Value) -> Value:
+    if isinstance(value, (tuple, str, range)):
+        return len(value)
+    if isinstance(value, ArrayValue):
+        return value.samples
+    if isinstance(value, ListValue):
+        return value.length
+    return UNKNOWN
+
+
+NAMES = ("len", "int", "float", "range", "min", "max", "round", "abs", "tuple", "list")
+"""The builtins the interpreter knows; any other name a module does not bind is unknown."""
+
+MODELS: dict[str, Handler] = {f"builtins.{name}": partial(_call, f"builtins.{name}") for name in NAMES}
