@@ -17,12 +17,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from rnnlint.checker import FileResult, check_file
 from rnnlint.confirm.client import WorkerPool
 from rnnlint.confirm.protocol import Probe, Reply
 from rnnlint.confirm.session import Confirmer, ConfirmOptions
 from rnnlint.confirm.versions import installed
 from rnnlint.files import discover
+from rnnlint.findings import FileResult
+from rnnlint.pipeline import check_file
 from rnnlint.rules import select_rules
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from rnnlint import __version__
+from rnnlint.exitcodes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 if TYPE_CHECKING:
     from rnnlint.config import Resolver
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from rnnlint.findings import Finding
     from rnnlint.runner import Report
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-ERROR_CODES = ("E902", "RNN900")
 FORMATS = ("text", "full", "json", "github", "sarif", "gitlab")
 CONFIRM_MODES = ("findings", "all", "off")
 
@@ -138,6 +137,7 @@ def check(
     options given here replace them.
     """
     from rnnlint.config import ConfigError, Overrides, Resolver
+    from rnnlint.findings import INTERNAL_ERROR, IO_ERROR
     from rnnlint.runner import STDIN, Buffer, run
 
     paths = paths or ((STDIN,) if stdin_filename else ())
@@ -163,7 +163,7 @@ def check(
     mode = _confirm_mode(resolver, paths, stdin_filename, confirm)
     stdin = Buffer(stdin_filename or STDIN, sys.stdin.buffer.read()) if STDIN in paths else None
     if fix or diff or unsafe_fixes:
-        from rnnlint.fix.command import run_fixes
+        from rnnlint.fix_command import run_fixes
 
         stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes)
     from rnnlint.filecache import FileCache
@@ -177,7 +177,7 @@ def check(
     _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
     if verbose:
         _write_tracebacks(report.findings)
-    if report.missing or report.config_errors or any(f.code in ERROR_CODES for f in report.findings):
+    if report.missing or report.config_errors or any(f.code in (IO_ERROR, INTERNAL_ERROR) for f in report.findings):
         sys.exit(EXIT_ERROR)
     failing = _failing(report.findings, strict) if mode != "off" else report.findings
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
@@ -239,16 +239,12 @@ def _write_report(
 ) -> None:
     """The report in its format, to ``output_file`` or stdout (stderr when
     ``err``: ``--fix -`` prints the fixed code there); colour only for text on a terminal."""
+    from rnnlint import pipeline
     from rnnlint.formats.common import Context
-    from rnnlint.formats.statistics import statistics as count_codes
-    from rnnlint.output import FORMATTERS
 
     color = output_format == "text" and output_file is None and _terminal_wants_color()
     context = Context(report.files_checked, report.sources, color, quiet)
-    if statistics:
-        rendered = count_codes(report.findings, as_json=output_format == "json")
-    else:
-        rendered = FORMATTERS[output_format](report.findings, context)
+    rendered = pipeline.report(report.findings, output_format, context, statistics)
     if output_file is None:
         click.echo(rendered, nl=False, color=color, err=err)
         return

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rnnlint import __version__
-from rnnlint.checker import FileResult
+from rnnlint.findings import FileResult
 from rnnlint.kerasversion import installed_keras_major
 
 DEFAULT_FOLDER = ".rnnlint_cache"

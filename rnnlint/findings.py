@@ -1,4 +1,5 @@
-"""What the pipeline produces: findings, and what TensorFlow showed about them.
+"""What the pipeline produces: findings, what TensorFlow showed about them,
+and each file's result.
 
 Its own module so that suppressions, formats and confirmation can use findings
 without loading the rules.
@@ -6,9 +7,17 @@ without loading the rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from rnnlint.ir import ModelCall, Span
+from rnnlint.ir import ModelCall, ModuleIR, Span
+from rnnlint.notebook import Notebook
+
+SYNTAX_ERROR = "E999"
+IO_ERROR = "E902"
+INTERNAL_ERROR = "RNN900"
+RUNTIME_ERROR = "RNN099"
+"""The pipeline's own codes: a file that cannot be parsed or read, an
+internal error, and a model Keras rejects although no rule fired."""
 
 
 @dataclass(frozen=True)
@@ -49,3 +58,18 @@ class Finding:
     def text(self) -> str:
         """The message and its fix as one sentence, as the text output shows it."""
         return f"{self.message}; {self.fix}" if self.fix else self.message
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file through the pipeline: its findings, its errors (E902, E999,
+    RNN900), its IR and the text its findings point into."""
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[Finding, ...] = field(default=())
+    module: ModuleIR | None = None
+    source: str | None = None
+    """The Python text checked: suppression comments and source excerpts are read from it."""
+    notebook: Notebook | None = None
+    """For a notebook, how the lines of ``source`` map back to its cells."""

@@ -65,8 +65,8 @@ class LazyPositions:
             self._resolve(unit)
         if node not in self._ranges:
             self._resolve_whole_module()
-        ((line, column), (end_line, end_column)), offset = self._ranges[node]
-        return Span(self.path, line + offset, column + 1, end_line + offset, end_column + 1)
+        ((first_line, column), (end_line, end_column)), offset = self._ranges[node]
+        return Span(self.path, first_line + offset, column + 1, end_line + offset, end_column + 1)
 
     def _resolve_line(self, line: cst.SimpleStatementLine) -> None:
         key = ("line", id(line))
@@ -103,7 +103,7 @@ class LazyPositions:
         """Where each statement line starts (line, column), from Python's parser."""
         if self._anchors is None:
             self._anchors = {}
-            ends: dict[cst.CSTNode, int] = {}
+            ends: dict[cst.SimpleStatementLine, int] = {}
             tree = self._python_tree
             if tree is None:
                 try:
@@ -290,7 +290,7 @@ def _align(
     statements: Sequence[cst.CSTNode],
     python: Sequence[ast.stmt],
     anchors: dict[cst.CSTNode, tuple[int, int]],
-    ends: dict[cst.CSTNode, int],
+    ends: dict[cst.SimpleStatementLine, int],
 ) -> None:
     """Pair libcst's statements with Python's, which know their lines (``anchors``:
     where each statement line starts, ``ends``: its last line); stop at the

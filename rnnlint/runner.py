@@ -1,28 +1,26 @@
-"""A run over many paths: discover files, check each, gather the results.
+"""A run over many paths: discovery, the per-file cache and parallelism
+around the stages of ``rnnlint.pipeline``.
 
-Each file goes through the same steps: its settings (the nearest config),
-the rules, then ``finish``: suppression comments, per-file ignores, and for a
-notebook the lines mapped back to its cells. A broken config file stops only
-the files it governs.
+Each file is checked with its own settings (the nearest config); a broken
+config file stops only the files it governs. Results keep the order of the
+files whatever the number of jobs.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from functools import partial
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rnnlint import suppressions
-from rnnlint.checker import FileResult, check_bytes, check_file, decode
+from rnnlint import pipeline
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
-from rnnlint.findings import Finding
+from rnnlint.findings import INTERNAL_ERROR, FileResult, Finding
 from rnnlint.ir import ModuleIR
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
-from rnnlint.notebook import Notebook
+from rnnlint.pipeline import check_bytes, check_file, decode, finish
 from rnnlint.prefilter import may_concern_recurrent_models
 
 if TYPE_CHECKING:
@@ -82,8 +80,7 @@ def run(
     for (_, settings), raw in zip(work, _check_all(work, jobs, cache), strict=True):
         result = finish(raw, settings)
         if confirmer is not None:
-            selected = any(rule.code == "RNN099" for rule in settings.rules())
-            result = confirmer.confirm(result, runtime_errors=selected, finish=partial(finish, settings=settings))
+            result = pipeline.confirm(result, confirmer, settings)
         findings.extend(result.errors)
         findings.extend(result.findings)
         if result.errors or result.findings:
@@ -121,7 +118,7 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
         if isinstance(outcome, _Parse):
             parses.append((index, outcome))
     for (index, parse), result in zip(parses, _parse_all([parse for _, parse in parses], jobs), strict=True):
-        if parse.key is not None and not any(error.code == "RNN900" for error in result.errors):
+        if parse.key is not None and not any(error.code == INTERNAL_ERROR for error in result.errors):
             cache.store(parse.key, result)
         results[index] = result
     return [result for result in results if result is not None]
@@ -181,33 +178,6 @@ def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
 def check_buffer(buffer: Buffer, settings: Settings) -> FileResult:
     """One editor buffer, through the same steps as a file of a run (for the language server)."""
     return finish(check_bytes(buffer.path, buffer.data, settings.rules(), settings.keras), settings)
-
-
-def finish(result: FileResult, settings: Settings) -> FileResult:
-    """Suppression comments and ignored codes applied, then notebook lines mapped to their cells.
-
-    Errors about the file itself (E902, E999, RNN900) are not silenced by
-    ``noqa`` comments, only by ``ignore``/``per-file-ignores`` or ``skip-file``.
-    """
-    if result.source is not None and suppressions.skips_file(result.source):
-        return replace(result, findings=(), errors=())
-    ignored = settings.ignored_codes(result.path)
-    findings = tuple(f for f in suppressions.apply(result.findings, result.source) if not _ignored(f.code, ignored))
-    errors = tuple(f for f in result.errors if not _ignored(f.code, ignored))
-    if result.notebook is not None:
-        findings = tuple(_in_cells(f, result.notebook) for f in findings)
-        errors = tuple(_in_cells(f, result.notebook) for f in errors)
-    return replace(result, findings=findings, errors=errors)
-
-
-def _in_cells(finding: Finding, notebook: Notebook) -> Finding:
-    """A notebook's finding located by cell, in its span and in the lines its message names."""
-    message = notebook.relabel(finding.message) or finding.message
-    return replace(finding, span=notebook.span(finding.span), message=message, fix=notebook.relabel(finding.fix))
-
-
-def _ignored(code: str, ignored: tuple[str, ...]) -> bool:
-    return any(code.startswith(prefix) for prefix in ignored)
 
 
 def _excluded(resolver: Resolver, path: str) -> bool:

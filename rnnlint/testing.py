@@ -12,8 +12,8 @@ import ast
 import re
 from collections.abc import Iterable
 
-from rnnlint.checker import check_source
 from rnnlint.findings import Finding
+from rnnlint.pipeline import check_source
 from rnnlint.rules import Rule, select_rules
 
 _EXPECT = re.compile(r"expect(?:\[(?P<version>[23])\])?:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import Invoke
 
-from rnnlint.checker import INTERNAL_ERROR, check_file
+from rnnlint.findings import INTERNAL_ERROR
+from rnnlint.pipeline import check_file
 from rnnlint.rules import BY_CODE, select_rules
 
 ROOT = Path(__file__).resolve().parents[1]

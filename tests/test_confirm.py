@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from conftest import Invoke, sarif_schema, write
 
-from rnnlint.checker import check_source
 from rnnlint.cli import _bare_confirm
 from rnnlint.confirm import client as client_module
 from rnnlint.confirm.cache import Cache, cache_key
@@ -30,6 +29,7 @@ from rnnlint.confirm.spec import Unbuildable, model_spec
 from rnnlint.confirm.verdict import judge
 from rnnlint.confirm.versions import Versions, installed
 from rnnlint.findings import Confirmation, Finding
+from rnnlint.pipeline import check_source
 from rnnlint.rules import select_rules
 
 VERSIONS = Versions("3.15.1", "2.21.0")

@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Invoke, rnnlint_process, write
 
-from rnnlint.checker import FileResult, check_file, check_source
 from rnnlint.confirm.client import WorkerPool
 from rnnlint.confirm.plan import plan_model
 from rnnlint.confirm.protocol import Probe
 from rnnlint.confirm.session import Confirmer, ConfirmOptions
+from rnnlint.findings import FileResult
+from rnnlint.pipeline import check_file, check_source
 from rnnlint.rules import BY_CODE, select_rules
 from rnnlint.testing import expected
 

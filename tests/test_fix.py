@@ -27,9 +27,10 @@ import libcst as cst
 import pytest
 from conftest import REPO, Invoke, write
 
-from rnnlint.checker import FileResult, check_source
+from rnnlint.findings import FileResult
 from rnnlint.fix.edits import remove_args, set_keyword
 from rnnlint.fix.engine import fix_source
+from rnnlint.pipeline import check_source
 from rnnlint.rules import select_rules
 from rnnlint.testing import expected, found
 

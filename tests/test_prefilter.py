@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rnnlint.checker import check_source
+from rnnlint.pipeline import check_source
 from rnnlint.prefilter import may_concern_recurrent_models
 from rnnlint.rules import ALL_RULES, select_rules
 from rnnlint.testing import run_source

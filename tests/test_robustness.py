@@ -12,7 +12,8 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from rnnlint.checker import INTERNAL_ERROR, check_source
+from rnnlint.findings import INTERNAL_ERROR
+from rnnlint.pipeline import check_source
 from rnnlint.rules import select_rules
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from rnnlint.checker import check_file
 from rnnlint.confirm.client import WorkerPool
 from rnnlint.confirm.protocol import Probe
 from rnnlint.confirm.spec import Unbuildable, model_spec
 from rnnlint.ir import Model
+from rnnlint.pipeline import check_file
 from rnnlint.rules import select_rules
 from rnnlint.shapes import ModelShapes, infer
 from rnnlint.testing import expected

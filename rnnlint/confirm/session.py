@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from rnnlint.checker import FileResult
 from rnnlint.confirm.cache import DEFAULT_FOLDER, Cache, cache_key
 from rnnlint.confirm.client import Limits, WorkerError, WorkerPool
 from rnnlint.confirm.plan import PLANNERS, NoPlan, plan_finding, plan_model
@@ -23,7 +22,7 @@ from rnnlint.confirm.protocol import Failure, Probe, Reply
 from rnnlint.confirm.verdict import CONFIRMED, NOT_REPRODUCED, UNCONFIRMED, judge, runtime_error, unconfirmed
 from rnnlint.confirm.versions import Versions, installed
 from rnnlint.facts import is_recurrent_model
-from rnnlint.findings import Confirmation, Finding
+from rnnlint.findings import Confirmation, FileResult, Finding
 from rnnlint.ir import Model, ModuleIR
 from rnnlint.rules.rnn099_runtime_error import RuntimeErrorInKeras
 

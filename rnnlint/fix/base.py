@@ -1,20 +1,22 @@
-"""What a fix is: edits of CST nodes, declared safe or unsafe, planned per finding."""
+"""What a fix is: edits of CST nodes, declared safe or unsafe, planned per finding.
+
+``Change``, ``Edit`` and ``Replacement`` live in ``fix.edits``; they are named here too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import libcst as cst
 
 from rnnlint.findings import Finding
+from rnnlint.fix.edits import Change, Edit, Replacement
+from rnnlint.fix.imports import Imports, names_in
 from rnnlint.fix.locate import Locator
 from rnnlint.ir import Layer, ModuleIR, Span
-
-if TYPE_CHECKING:
-    from rnnlint.fix.imports import Imports
 
 Applicability = Literal["safe", "unsafe"]
 """``safe``: keeps the program's meaning apart from the mistake, applied by
@@ -23,19 +25,6 @@ output shape), applied only with ``--unsafe-fixes``."""
 
 SAFE: Applicability = "safe"
 UNSAFE: Applicability = "unsafe"
-
-Replacement = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
-Change = Callable[[cst.CSTNode], Replacement]
-"""Applied to the node as already changed by edits inside it, so edits nest."""
-
-
-@dataclass(frozen=True)
-class Edit:
-    target: cst.CSTNode
-    """A node of the parsed module (identity matters)."""
-    change: Change
-    shared: str | None = None
-    """Edits with the same key are one edit (an import several fixes need): applied once and never a conflict."""
 
 
 @dataclass(frozen=True)
@@ -59,14 +48,10 @@ class FixContext:
     @cached_property
     def names(self) -> frozenset[str]:
         """Every identifier the module uses (once per module: it walks the whole tree)."""
-        from rnnlint.fix.imports import names_in
-
         return frozenset(names_in(self.tree))
 
     @cached_property
     def imports(self) -> Imports:
-        from rnnlint.fix.imports import Imports
-
         return Imports.of(self.tree, self.names)
 
     def layer(self, layer_id: int | None) -> Layer | None:
@@ -88,3 +73,6 @@ class Fixer:
     code: str
     applicability: Applicability
     plan: Plan
+
+
+__all__ = ["SAFE", "UNSAFE", "Applicability", "Change", "Edit", "Fix", "FixContext", "Fixer", "Plan", "Replacement"]

@@ -6,7 +6,8 @@ All functions are pure: they take nodes and return new ones.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -14,6 +15,19 @@ Whitespace = cst.BaseParenthesizableWhitespace
 
 NO_SPACE = cst.SimpleWhitespace("")
 ONE_SPACE = cst.SimpleWhitespace(" ")
+
+Replacement = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
+Change = Callable[[cst.CSTNode], Replacement]
+"""Applied to the node as already changed by edits inside it, so edits nest."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    target: cst.CSTNode
+    """A node of the parsed module (identity matters)."""
+    change: Change
+    shared: str | None = None
+    """Edits with the same key are one edit (an import several fixes need): applied once and never a conflict."""
 
 
 # -- whitespace --------------------------------------------------------------

@@ -18,8 +18,7 @@ from typing import Any, TypeVar
 
 import libcst as cst
 
-from rnnlint.checker import FileResult
-from rnnlint.findings import Finding
+from rnnlint.findings import FileResult, Finding
 from rnnlint.fix.base import SAFE, UNSAFE, Applicability, Change, Fix, FixContext
 from rnnlint.fix.locate import Locator, Region
 from rnnlint.fix.registry import FIXERS

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from rnnlint.cstnames import dotted_name
-from rnnlint.fix.base import Edit
-from rnnlint.fix.edits import add_import_name
+from rnnlint.fix.edits import Edit, add_import_name
 from rnnlint.kerasnames import canonical
 
 INPUT = "keras.layers.Input"

@@ -17,14 +17,14 @@ from io import BytesIO
 
 import click
 
-from rnnlint.checker import check_source
-from rnnlint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from rnnlint.config import ConfigError, Resolver, Settings
+from rnnlint.exitcodes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from rnnlint.files import discover
 from rnnlint.fix.engine import Check, FixOutcome, fix_source
 from rnnlint.fix.report import plural
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
-from rnnlint.runner import STDIN, Buffer, finish
+from rnnlint.pipeline import check_source, finish
+from rnnlint.runner import STDIN, Buffer
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,285 @@
+"""The pipeline, stage by stage, in the order a file goes through it:
+
+1. ``parse``: the source (a file, a notebook's code cells, an editor buffer)
+   parsed by Python's own parser, then by libcst;
+2. ``extract``: the model IR (``rnnlint.extract``);
+3. ``run_rules``: every selected rule, a pure function of the IR;
+4. ``suppress``: ``noqa`` / ``rnnlint: ignore`` comments, then (``finish``,
+   after the per-file cache) the config's ignored codes and a notebook's
+   lines mapped back to its cells;
+5. ``annotate_fixes``: which findings ``--fix`` can repair (``rnnlint.fix``);
+6. ``confirm``: optionally, each finding shown in TensorFlow (``rnnlint.confirm``);
+7. ``report``: the findings in the chosen format (``rnnlint.formats``).
+
+``check_source`` runs stages 1-5 for one source; ``rnnlint.runner`` adds
+discovery, the per-file cache and parallelism around it. Never raises for bad
+input: a file that cannot be read or parsed becomes an ``E902``/``E999``
+finding, and an internal error in one rule becomes an ``RNN900`` finding while
+the other rules still run.
+"""
+
+from __future__ import annotations
+
+import ast
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rnnlint import suppressions
+from rnnlint.config import Settings
+from rnnlint.findings import INTERNAL_ERROR, IO_ERROR, RUNTIME_ERROR, SYNTAX_ERROR, FileResult, Finding
+from rnnlint.ir import ModuleIR, Span
+from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
+from rnnlint.notebook import Notebook, NotebookError
+from rnnlint.notebook import parse as parse_notebook
+from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.rules import Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from rnnlint.confirm.session import Confirmer
+    from rnnlint.formats.common import Context
+    from rnnlint.positions import LazyPositions
+
+TRACEBACK_FRAMES = 6
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A source both parsers accepted: libcst's tree for extraction and fixes,
+    and positions placed by Python's own parse."""
+
+    path: str
+    source: str
+    tree: cst.Module
+    positions: LazyPositions
+
+
+# -- stages 1-5: one source -------------------------------------------------------
+
+
+def check_source(
+    path: str, source: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+) -> FileResult:
+    """Parse, extract, rules, suppression comments, fix annotation.
+    ``prefilter``: skip, without parsing, a source that cannot hold a recurrent model."""
+    if prefilter and not may_concern_recurrent_models(source):
+        return FileResult(path, source=source)
+    parsed = parse(path, source)
+    if isinstance(parsed, Finding):
+        return FileResult(path, errors=(parsed,), source=source)
+    try:
+        module = extract(parsed, keras)
+    except Exception as error:
+        return FileResult(path, errors=(_internal(path, "extraction", error),), source=source)
+    findings, errors = run_rules(module, rules)
+    findings = suppress(findings, source)
+    findings = annotate_fixes(parsed, module, findings, errors)
+    return FileResult(path, findings, tuple(errors), module, source)
+
+
+def parse(path: str, source: str) -> Parsed | Finding:
+    """Stage 1: the source parsed, or the syntax error (E999) that stops it."""
+    python_tree = _python_tree(path, source)
+    if isinstance(python_tree, Finding):
+        return python_tree
+    import libcst as cst  # here: a run that parses nothing (all cached or filtered out) never loads it
+
+    from rnnlint.positions import LazyPositions
+
+    try:
+        tree = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        column = error.raw_column + 1 if hasattr(error, "raw_column") else error.editor_column
+        span = Span(path, error.raw_line, column, error.raw_line, column)
+        return Finding(SYNTAX_ERROR, "syntax-error", f"SyntaxError: {error.message}", span, 0)
+    except (RecursionError, MemoryError) as error:
+        return _error(path, SYNTAX_ERROR, "syntax-error", f"cannot parse: {error!r}")
+    return Parsed(path, source, tree, LazyPositions(path, tree, source, python_tree))
+
+
+def extract(parsed: Parsed, keras: str) -> ModuleIR:
+    """Stage 2: the model IR, judged for the Keras version ``keras`` selects."""
+    from rnnlint.extract import extract as extract_ir
+
+    return extract_ir(parsed.path, parsed.tree, keras, parsed.positions)
+
+
+def run_rules(module: ModuleIR, rules: Sequence[Rule]) -> tuple[tuple[Finding, ...], list[Finding]]:
+    """Stage 3: every rule's findings, one per code and place; an exception in
+    one rule is an internal error (RNN900) and the others still run."""
+    findings: list[Finding] = []
+    errors: list[Finding] = []
+    for rule in rules:
+        try:
+            findings.extend(rule.check(module))
+        except Exception as error:
+            errors.append(_internal(module.path, rule.code, error))
+    return tuple(_unique(findings)), errors
+
+
+def suppress(findings: tuple[Finding, ...], source: str | None) -> tuple[Finding, ...]:
+    """Stage 4: the findings no suppression comment silences."""
+    return suppressions.apply(findings, source)
+
+
+def annotate_fixes(
+    parsed: Parsed, module: ModuleIR, findings: tuple[Finding, ...], errors: list[Finding]
+) -> tuple[Finding, ...]:
+    """Stage 5: each finding marked with how ``--fix`` repairs it; not in
+    notebooks, which ``--fix`` leaves alone."""
+    if not findings or parsed.path.endswith(NOTEBOOK_SUFFIX):
+        return findings
+    from rnnlint.fix.engine import annotate
+
+    try:
+        return annotate(parsed.tree, module, findings, parsed.positions)
+    except Exception as error:
+        errors.append(_internal(parsed.path, "fix planning", error))
+        return findings
+
+
+def finish(result: FileResult, settings: Settings) -> FileResult:
+    """Stage 4, after the per-file cache: suppression comments, the config's
+    ignored codes, then a notebook's lines mapped to their cells.
+
+    Errors about the file itself (E902, E999, RNN900) are not silenced by
+    ``noqa`` comments, only by ``ignore``/``per-file-ignores`` or ``skip-file``.
+    """
+    if result.source is not None and suppressions.skips_file(result.source):
+        return replace(result, findings=(), errors=())
+    ignored = settings.ignored_codes(result.path)
+    findings = tuple(f for f in suppress(result.findings, result.source) if not _ignored(f.code, ignored))
+    errors = tuple(f for f in result.errors if not _ignored(f.code, ignored))
+    if result.notebook is not None:
+        findings = tuple(_in_cells(f, result.notebook) for f in findings)
+        errors = tuple(_in_cells(f, result.notebook) for f in errors)
+    return replace(result, findings=findings, errors=errors)
+
+
+# -- stages 6-7: the whole run ------------------------------------------------------
+
+
+def confirm(result: FileResult, confirmer: Confirmer, settings: Settings) -> FileResult:
+    """Stage 6: the file's findings shown in TensorFlow; findings Keras adds
+    (RNN099 under ``--confirm=all``) go through stage 4 as well."""
+    runtime_errors = any(rule.code == RUNTIME_ERROR for rule in settings.rules())
+    return confirmer.confirm(result, runtime_errors=runtime_errors, finish=partial(finish, settings=settings))
+
+
+def report(findings: tuple[Finding, ...], output_format: str, context: Context, statistics: bool) -> str:
+    """Stage 7: the findings rendered in ``output_format``."""
+    from rnnlint.formats.statistics import statistics as count_codes
+    from rnnlint.output import FORMATTERS
+
+    if statistics:
+        return count_codes(findings, as_json=output_format == "json")
+    return FORMATTERS[output_format](findings, context)
+
+
+def _in_cells(finding: Finding, notebook: Notebook) -> Finding:
+    """A notebook's finding located by cell, in its span and in the lines its message names."""
+    message = notebook.relabel(finding.message) or finding.message
+    return replace(finding, span=notebook.span(finding.span), message=message, fix=notebook.relabel(finding.fix))
+
+
+def _ignored(code: str, ignored: tuple[str, ...]) -> bool:
+    return any(code.startswith(prefix) for prefix in ignored)
+
+
+def _python_tree(path: str, source: str) -> ast.Module | Finding | None:
+    """Python's own parse of ``source`` (it places statements for positions),
+    or the error when Python refuses code nested too deeply to run: libcst
+    would take minutes over it, or crash the process. So Python's is asked
+    first. None when Python rejects the code otherwise: libcst reports that."""
+    try:
+        tree = compile(source, path, "exec", ast.PyCF_ONLY_AST)
+        return tree if isinstance(tree, ast.Module) else None
+    except (RecursionError, MemoryError):
+        message = "SyntaxError: too deeply nested for Python's parser"
+        return Finding(SYNTAX_ERROR, "syntax-error", message, Span(path, 1, 1, 1, 1), 0)
+    except SyntaxError as error:
+        if "too many" in str(error.msg) and "nested" in str(error.msg):
+            line, column = error.lineno or 1, error.offset or 1
+            span = Span(path, line, column, line, column)
+            return Finding(SYNTAX_ERROR, "syntax-error", f"SyntaxError: {error.msg}", span, 0)
+    except ValueError:
+        return None  # left to libcst, which reports it with a position
+    return None
+
+
+def check_file(path: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True) -> FileResult:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", f"cannot read file: {error.strerror}"),))
+    return check_bytes(path, data, rules, keras, prefilter=prefilter)
+
+
+def check_bytes(
+    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+) -> FileResult:
+    """A file's content, from disk or an editor's buffer: a notebook when ``path`` ends in ``.ipynb``."""
+    if path.endswith(NOTEBOOK_SUFFIX):
+        return check_notebook(path, data, rules, keras, prefilter=prefilter)
+    source = decode(data)
+    if source is None:
+        return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", "file is not valid UTF-8 text"),))
+    return check_source(path, source, rules, keras, prefilter=prefilter)
+
+
+def check_notebook(
+    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+) -> FileResult:
+    """The code cells checked as one module; a notebook that cannot be read is an E902 error."""
+    try:
+        notebook = parse_notebook(data)
+    except NotebookError as error:
+        return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", str(error)),))
+    return replace(check_source(path, notebook.source, rules, keras, prefilter=prefilter), notebook=notebook)
+
+
+def decode(data: bytes) -> str | None:
+    """Source bytes as text, honouring a BOM and a PEP 263 coding line."""
+    import tokenize
+    from io import BytesIO
+
+    if b"\x00" in data:
+        return None
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """One finding per code and place (a helper called twice reports once)."""
+    seen: set[tuple[str, int, int]] = set()
+    unique = []
+    for finding in sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code)):
+        key = (finding.code, finding.span.line, finding.span.column)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _error(path: str, code: str, name: str, message: str) -> Finding:
+    return Finding(code, name, message, Span(path, 1, 1, 1, 1), 0)
+
+
+def _internal(path: str, where: str, error: Exception) -> Finding:
+    last = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    origin = f" at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}" if last else ""
+    message = f"internal error in {where}: {type(error).__name__}: {error}{origin}; please report it"
+    return replace(_error(path, INTERNAL_ERROR, "internal-error", message), detail=short_traceback(error))
+
+
+def short_traceback(error: BaseException, frames: int = TRACEBACK_FRAMES) -> str:
+    """The innermost frames only: where rnnlint failed, not how the run got there."""
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__, limit=-frames)).rstrip()
