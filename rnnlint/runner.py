@@ -8,6 +8,7 @@ the files it governs.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -15,11 +16,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rnnlint import suppressions
-from rnnlint.checker import FileResult, check_bytes, check_file, decode
+from rnnlint.checker import IO_ERROR, FileResult, check_bytes, check_file, decode
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
-from rnnlint.ir import ModuleIR
+from rnnlint.ir import ModuleIR, Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook
 from rnnlint.prefilter import may_concern_recurrent_models
@@ -58,14 +59,18 @@ def run(
     confirm: ConfirmOptions | None = None,
     jobs: int | None = None,
     cache: FileCache | None = None,
+    force_exclude: bool = True,
 ) -> Report:
     """Check ``paths`` (``-`` is ``stdin``), each file with its own settings,
     over ``jobs`` processes (default: the cores); with ``confirm``, show each
     finding in TensorFlow (``rnnlint.confirm``). The order of the report never
-    depends on ``jobs``."""
+    depends on ``jobs``. ``force_exclude``: ``exclude`` applies to the paths
+    named and to stdin's name too."""
     resolver = resolver or Resolver()
-    found = discover(tuple(path for path in paths if path != STDIN), lambda path: _excluded(resolver, path))
-    items: list[str | Buffer] = [*found.files, *([stdin] if stdin is not None and STDIN in paths else [])]
+    excluded = partial(_excluded, resolver)
+    found = discover(tuple(path for path in paths if path != STDIN), excluded, force_exclude=force_exclude)
+    with_stdin = stdin is not None and STDIN in paths and not (force_exclude and excluded(stdin.path))
+    items: list[str | Buffer] = [*found.files, *([stdin] if stdin is not None and with_stdin else [])]
     findings: list[Finding] = []
     sources: dict[tuple[str, int | None], str] = {}
     config_errors: dict[str, None] = {}
@@ -90,7 +95,26 @@ def run(
             sources.update(_sources(result))
     if confirmer is not None:
         confirmer.close()
+    findings[:0] = _missing(found.missing, resolver)
     return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources)
+
+
+MISSING = f"{os.strerror(errno.ENOENT)} (os error {errno.ENOENT})"
+"""ruff's words for a path that does not exist."""
+
+
+def _missing(paths: tuple[str, ...], resolver: Resolver) -> list[Finding]:
+    """An E902 finding for each path that does not exist, as ruff reports it (unless E902 is not selected)."""
+    findings = []
+    for path in paths:
+        finding = Finding(IO_ERROR, "io-error", MISSING, Span(path, 1, 1, 1, 1), 0)
+        try:
+            reported = resolver.settings_for(path).reports(IO_ERROR, path)
+        except ConfigError:
+            reported = True
+        if reported:
+            findings.append(finding)
+    return findings
 
 
 @dataclass(frozen=True)
@@ -191,9 +215,10 @@ def finish(result: FileResult, settings: Settings) -> FileResult:
     """
     if result.source is not None and suppressions.skips_file(result.source):
         return replace(result, findings=(), errors=())
-    ignored = settings.ignored_codes(result.path)
-    findings = tuple(f for f in suppressions.apply(result.findings, result.source) if not _ignored(f.code, ignored))
-    errors = tuple(f for f in result.errors if not _ignored(f.code, ignored))
+    findings = tuple(
+        f for f in suppressions.apply(result.findings, result.source) if settings.reports(f.code, result.path)
+    )
+    errors = tuple(f for f in result.errors if settings.reports(f.code, result.path))
     if result.notebook is not None:
         findings = tuple(_in_cells(f, result.notebook) for f in findings)
         errors = tuple(_in_cells(f, result.notebook) for f in errors)
@@ -204,10 +229,6 @@ def _in_cells(finding: Finding, notebook: Notebook) -> Finding:
     """A notebook's finding located by cell, in its span and in the lines its message names."""
     message = notebook.relabel(finding.message) or finding.message
     return replace(finding, span=notebook.span(finding.span), message=message, fix=notebook.relabel(finding.fix))
-
-
-def _ignored(code: str, ignored: tuple[str, ...]) -> bool:
-    return any(code.startswith(prefix) for prefix in ignored)
 
 
 def _excluded(resolver: Resolver, path: str) -> bool:

@@ -88,10 +88,10 @@ def test_syntax_error_is_reported_and_other_files_still_checked(rnnlint, tmp_pat
     assert "model.py:3:21: RNN001" in result.stdout
 
 
-def test_missing_path_exits_2_but_checks_the_rest(rnnlint) -> None:
+def test_missing_path_is_an_e902_finding_and_the_rest_is_checked(rnnlint) -> None:
     result = rnnlint("--keras", "3", "no/such/file.py", SEED)
-    assert result.returncode == 2
-    assert "no/such/file.py" in result.stderr
+    assert result.returncode == 1
+    assert "no/such/file.py:1:1: E902 No such file or directory (os error 2)" in result.stdout
     assert "RNN040" in result.stdout
 
 

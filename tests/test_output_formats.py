@@ -49,11 +49,12 @@ def test_quiet_exit_zero_statistics_and_output_file(cli: Invoke, tmp_path: Path)
     assert [item["path"] for item in json.loads((tmp_path / "reports/rnnlint.json").read_text())] == ["a.py", "b.py"]
 
 
-def test_errors_exit_2_even_with_exit_zero(cli: Invoke, tmp_path: Path) -> None:
+def test_unreadable_files_are_findings_as_in_ruff(cli: Invoke, tmp_path: Path) -> None:
     write(tmp_path, {"a.py": BAD_MODEL})
     (tmp_path / "binary.py").write_bytes(b"\x00\x01")
+    assert cli(".").exit_code == 1
     result = cli(".", "--exit-zero")
-    assert result.exit_code == 2
+    assert result.exit_code == 0
     assert "binary.py:1:1: E902 file is not valid UTF-8 text" in result.stdout and "a.py:5:1: RNN002" in result.stdout
 
 
