@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rnnlint import suppressions
-from rnnlint.checker import IO_ERROR, FileResult, check_bytes, check_file, decode
+from rnnlint.checker import IO_ERROR, FileResult, check_bytes, check_file, decode, syntax_error
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
@@ -25,6 +25,7 @@ from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook
 from rnnlint.prefilter import may_concern_recurrent_models
 from rnnlint.rules import Finding
+from rnnlint.syntaxcache import SyntaxCache
 
 if TYPE_CHECKING:
     from rnnlint.confirm.session import Confirmer, ConfirmOptions
@@ -139,8 +140,9 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
     (serial under pre-commit, which runs hooks in parallel itself)."""
     results: list[FileResult | None] = []
     parses: list[tuple[int, _Parse]] = []
+    syntax = SyntaxCache(cache.folder)
     for index, (item, settings) in enumerate(work):
-        outcome = _without_parsing(item, settings, cache)
+        outcome = _without_parsing(item, settings, cache, syntax)
         results.append(outcome if isinstance(outcome, FileResult) else None)
         if isinstance(outcome, _Parse):
             parses.append((index, outcome))
@@ -148,10 +150,25 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
         if parse.key is not None and not any(error.code == "RNN900" for error in result.errors):
             cache.store(parse.key, result)
         results[index] = result
+    syntax.save()
     return [result for result in results if result is not None]
 
 
-def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -> FileResult | _Parse:
+def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache) -> FileResult:
+    """A file the pre-filter skips: only Python's syntax error, if any (unless it parsed before)."""
+    digest = syntax.digest(data)
+    if syntax.parses(digest):
+        return FileResult(path)
+    error = syntax_error(path, source)
+    if error is not None:
+        return FileResult(path, errors=(error,), source=source)
+    syntax.remember(digest)
+    return FileResult(path)
+
+
+def _without_parsing(
+    item: str | Buffer, settings: Settings, cache: FileCache, syntax: SyntaxCache
+) -> FileResult | _Parse:
     """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse."""
     if isinstance(item, Buffer):
         path, data = item.path, item.data
@@ -167,7 +184,7 @@ def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -
         if source is None:
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
         if not may_concern_recurrent_models(source):
-            return FileResult(path)
+            return _skipped(path, data, source, syntax)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
         key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
