@@ -301,7 +301,7 @@ def _write_report(
     from rnnlint.formats.statistics import statistics as count_codes
     from rnnlint.output import FORMATTERS
 
-    color = output_format == "text" and output_file is None and _terminal_wants_color()
+    color = output_format in ("text", "full") and output_file is None and _terminal_wants_color()
     context = Context(report.files_checked, report.sources, color, quiet)
     if statistics:
         rendered = count_codes(report.findings, as_json=output_format == "json")
@@ -326,8 +326,11 @@ def _write_tracebacks(findings: tuple[Finding, ...]) -> None:
 
 
 def _terminal_wants_color() -> bool:
-    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
-    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org);
+    FORCE_COLOR asks for it anywhere (https://force-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
 @main.command()

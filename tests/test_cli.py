@@ -138,6 +138,19 @@ def test_shapes_command_on_seed(rnnlint) -> None:
     assert [layer["params"] for layer in layers] == [6272, 8320, 8320, 330]
 
 
+def test_shapes_json_gives_numbers_or_null(rnnlint, tmp_path: Path) -> None:
+    """A size the code does not fix (features from data of unknown shape) is null, never a string."""
+    (tmp_path / "m.py").write_text(
+        "import keras\nimport numpy as np\nx = np.load('x.npy')\n"
+        "model = keras.Sequential([keras.Input(shape=(10, x.shape[2])), keras.layers.LSTM(4), keras.layers.Dense(1)])\n"
+    )
+    (model,) = json.loads(rnnlint("shapes", "--format", "json", "m.py", cwd=tmp_path).stdout)
+    values = [model["total_params"], *(v for layer in model["layers"] for v in (layer["units"], layer["params"]))]
+    values += [d for layer in model["layers"] for d in layer["output_shape"] or []]
+    assert all(value is None or isinstance(value, int) for value in values), values
+    assert model["total_params"] is None and None in [layer["params"] for layer in model["layers"]]
+
+
 def test_version_and_help(rnnlint) -> None:
     assert rnnlint("--version").stdout.startswith("rnnlint, version")
     help_text = rnnlint("check", "--help").stdout
