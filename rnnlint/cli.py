@@ -1,13 +1,15 @@
 """The command line: ``rnnlint [OPTIONS] PATH...``, ``rnnlint rule``, ``rnnlint shapes``, ``rnnlint lsp``.
 
-Exit codes, as ruff's: 0 no findings, 1 findings, 2 usage error, bad config,
-missing path, unreadable file or internal error. Heavy modules load only when used.
+Exit codes, as ruff's: 0 no findings, 1 findings (a path that does not exist
+or cannot be read is an E902 finding, as in ruff), 2 usage error, bad config
+or internal error. Heavy modules load only when used.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -30,15 +32,37 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class DefaultGroup(click.Group):
-    """A group whose default command is ``check``: ``rnnlint model.py`` works."""
+    """A group whose default command is ``check``: ``rnnlint model.py`` and
+    ``rnnlint`` (which checks ``.``) work, and options may come before the
+    command's name (``rnnlint --no-cache check .``), as with ruff."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args = _bare_confirm(args)
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        if args and args[0] in ("--help", "-h", "--version"):
+            return super().parse_args(ctx, args)
+        command = _command_position(args, self.commands)
+        if command is None:
             args = ["check", *args]
-        elif not args:
-            args = ["check"]
+        elif command > 0:
+            args = [args[command], *args[:command], *args[command + 1 :]]
         return super().parse_args(ctx, args)
+
+
+def _command_position(args: list[str], commands: Mapping[str, click.Command]) -> int | None:
+    """Where the command's name is: the first word that is not an option or
+    an option's value (``check`` itself takes every value-taking option)."""
+    takes_value = {
+        name for param in check.params if isinstance(param, click.Option) and not param.is_flag for name in param.opts
+    }
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            return None
+        if not arg.startswith("-") or arg == "-":
+            return index if arg in commands else None
+        index += 2 if arg in takes_value else 1
+    return None
 
 
 def _bare_confirm(args: list[str]) -> list[str]:
@@ -74,10 +98,24 @@ keras_option = click.option(
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report here, not to stdout.")
-@click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated).")
-@click.option("--ignore", multiple=True, help="Skip these codes or prefixes (comma-separated).")
+@click.option(
+    "--select",
+    multiple=True,
+    help="Only these codes or prefixes (comma-separated; ALL: every code); replaces the config's select and ignore.",
+)
+@click.option("--extend-select", multiple=True, help="These codes or prefixes too, on top of the config's choice.")
+@click.option("--ignore", multiple=True, help="Skip these codes or prefixes too, on top of the config's ignore.")
+@click.option(
+    "--per-file-ignores", multiple=True, help="PATTERN:CODE pairs (comma-separated) that replace the config's."
+)
+@click.option("--extend-per-file-ignores", multiple=True, help="PATTERN:CODE pairs added to the config's.")
 @click.option("--exclude", multiple=True, help="Replace the exclude patterns (comma-separated).")
 @click.option("--extend-exclude", multiple=True, help="Exclude these patterns too (comma-separated).")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the exclusions to the paths named here and to --stdin-filename too (for pre-commit and editors).",
+)
 @keras_option
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file only.")
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
@@ -110,9 +148,13 @@ def check(
     output_format: str,
     output_file: str | None,
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
+    per_file_ignores: tuple[str, ...],
+    extend_per_file_ignores: tuple[str, ...],
     exclude: tuple[str, ...],
     extend_exclude: tuple[str, ...],
+    force_exclude: bool,
     keras: str | None,
     config_file: str | None,
     isolated: bool,
@@ -137,16 +179,17 @@ def check(
     options given here replace them.
     """
     from rnnlint.config import ConfigError, Overrides, Resolver
-    from rnnlint.findings import INTERNAL_ERROR, IO_ERROR
+    from rnnlint.findings import INTERNAL_ERROR
     from rnnlint.runner import STDIN, Buffer, run
 
-    paths = paths or ((STDIN,) if stdin_filename else ())
-    if not paths and not show_settings:
-        raise click.UsageError("no path given (. checks the current folder, - reads stdin)")
+    paths = paths or ((STDIN,) if stdin_filename else (".",))
     try:
         overrides = Overrides(
             select=_codes(select) or None,
+            extend_select=_codes(extend_select),
             ignore=_codes(ignore) or None,
+            per_file_ignores=_pairs(per_file_ignores, "--per-file-ignores") or None,
+            extend_per_file_ignores=_pairs(extend_per_file_ignores, "--extend-per-file-ignores"),
             exclude=_patterns(exclude) or None,
             extend_exclude=_patterns(extend_exclude),
             keras=keras,
@@ -165,19 +208,21 @@ def check(
     if fix or diff or unsafe_fixes:
         from rnnlint.fix_command import run_fixes
 
-        stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes)
+        stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes, force_exclude=force_exclude)
     from rnnlint.filecache import FileCache
 
     cache = FileCache(None if no_cache else cache_dir)
-    report = run(paths, resolver, stdin, _confirm_options(mode, cache.folder), jobs, cache)
+    report = run(paths, resolver, stdin, _confirm_options(mode, cache.folder), jobs, cache, force_exclude)
+    reported = {finding.span.path for finding in report.findings if finding.code == "E902"}
     for path in report.missing:
-        click.echo(f"rnnlint: error: {path}: no such file or directory", err=True)
+        if path not in reported:  # E902 not selected: said anyway, as ruff does
+            click.echo(f"rnnlint: warning: failed to check {path}: No such file or directory", err=True)
     for message in report.config_errors:
         click.echo(f"rnnlint: error: {message}", err=True)
     _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
     if verbose:
         _write_tracebacks(report.findings)
-    if report.missing or report.config_errors or any(f.code in (IO_ERROR, INTERNAL_ERROR) for f in report.findings):
+    if report.config_errors or any(f.code == INTERNAL_ERROR for f in report.findings):
         sys.exit(EXIT_ERROR)
     failing = _failing(report.findings, strict) if mode != "off" else report.findings
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
@@ -212,6 +257,19 @@ def _failing(findings: tuple[Finding, ...], strict: bool) -> tuple[Finding, ...]
     return tuple(finding for finding in findings if counts_for_exit(finding, strict))
 
 
+def _pairs(values: tuple[str, ...], option: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``PATTERN:CODE`` items (comma-separated, as ruff's) grouped by pattern, in order."""
+    from rnnlint.config import ConfigError
+
+    grouped: dict[str, list[str]] = {}
+    for item in _patterns(values):
+        pattern, colon, code = item.rpartition(":")
+        if not colon or not pattern.strip() or not code.strip():
+            raise ConfigError(f"{option}: expected PATTERN:CODE, got {item!r} (for example tests/*:RNN002)")
+        grouped.setdefault(pattern.strip(), []).append(code.strip().upper())
+    return tuple((pattern, tuple(codes)) for pattern, codes in grouped.items())
+
+
 def _patterns(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(pattern.strip() for value in values for pattern in value.split(",") if pattern.strip())
 
@@ -242,7 +300,7 @@ def _write_report(
     from rnnlint import pipeline
     from rnnlint.formats.common import Context
 
-    color = output_format == "text" and output_file is None and _terminal_wants_color()
+    color = output_format in ("text", "full") and output_file is None and _terminal_wants_color()
     context = Context(report.files_checked, report.sources, color, quiet)
     rendered = pipeline.report(report.findings, output_format, context, statistics)
     if output_file is None:
@@ -264,8 +322,11 @@ def _write_tracebacks(findings: tuple[Finding, ...]) -> None:
 
 
 def _terminal_wants_color() -> bool:
-    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
-    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org);
+    FORCE_COLOR asks for it anywhere (https://force-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
 @main.command()

@@ -4,7 +4,9 @@ Each checked file takes the nearest pyproject.toml that has a
 ``[tool.rnnlint]`` table, looking upward from the file's folder and stopping at
 the repository root (a folder holding ``.git``), so the sub-projects of a
 monorepo can differ, as with ruff. An option given on the command line
-replaces the setting of the same name (``--extend-exclude`` adds to it).
+replaces the setting of the same name (``--extend-exclude`` adds to it),
+except the rule choice, which is resolved level by level as ruff does it
+(``Selection``; docs/integrations.md gives the precedence with examples).
 Patterns in a config file are relative to that file's folder.
 """
 
@@ -14,22 +16,27 @@ import fnmatch
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rnnlint.files import SKIPPED_DIRS
+from rnnlint.findings import INTERNAL_ERROR, IO_ERROR, SYNTAX_ERROR
 
 if TYPE_CHECKING:
     from rnnlint.rules import Rule
 
-KEYS = ("select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "keras", "confirm")
+KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "keras", "confirm")
 KERAS_VALUES = ("auto", "2", "3")
 CONFIRM_VALUES = ("off", "findings", "all")
-FILE_ERROR_CODES = ("E902", "E999", "RNN900")
+FILE_ERROR_CODES = (IO_ERROR, SYNTAX_ERROR, INTERNAL_ERROR)
 """Codes of findings about a file itself rather than a rule: selectable and ignorable too."""
 DEFAULT_EXCLUDE = tuple(sorted(SKIPPED_DIRS))
 """Names never searched; hidden folders and virtual environments are skipped whatever ``exclude`` says."""
+
+
+ALL = "ALL"
+"""The selector of every code, as ruff's."""
 
 
 class ConfigError(Exception):
@@ -37,10 +44,49 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Selection:
+    """One level's rule choice: the config file's, then the command line's.
+
+    As in ruff, a level that has ``select`` starts the set anew from its own
+    ``select`` and ``extend-select`` minus its own ``ignore``, dropping what
+    the levels below chose (their ``ignore`` too); a level without ``select``
+    adds its ``extend-select`` to the set below and removes its ``ignore``.
+    Within a level the more specific selector wins (``RNN002`` over
+    ``RNN0``), and ``ignore`` wins a tie."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def given(self) -> bool:
+        return self.select is not None or bool(self.extend_select or self.ignore)
+
+    def apply(self, enabled: frozenset[str], universe: tuple[str, ...]) -> frozenset[str]:
+        updates: dict[str, bool] = {}
+        chosen = [(selector, True) for selector in (*(self.select or ()), *self.extend_select)]
+        chosen += [(selector, False) for selector in self.ignore]
+        for selector, on in sorted(chosen, key=lambda item: (_specificity(item[0]), not item[1])):
+            updates.update((code, on) for code in universe if _matches(code, selector))
+        if self.select is not None:
+            return frozenset(code for code, on in updates.items() if on)
+        return frozenset(code for code in {*enabled, *updates} if updates.get(code, code in enabled))
+
+
+def _specificity(selector: str) -> int:
+    return -1 if selector == ALL else len(selector)
+
+
+def _matches(code: str, selector: str) -> bool:
+    return selector == ALL or code.startswith(selector)
+
+
+@dataclass(frozen=True)
 class Settings:
     """What applies to one file: rule choice, exclusions, Keras version, confirmation."""
 
-    select: tuple[str, ...] = ()
+    select: tuple[str, ...] | None = None
+    """The config file's; None: the default (every code but those ruff would not select either, RNN100)."""
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
@@ -50,6 +96,26 @@ class Settings:
     root: str = "."
     """The folder that relative patterns start from: the config file's, else the working folder."""
     config_file: str | None = None
+    command_line: Selection = Selection()
+    """``--select``, ``--extend-select``, ``--ignore``: resolved after the config file's choice."""
+
+    @cached_property
+    def enabled(self) -> frozenset[str]:
+        """Every code reported. The file errors (E902, E999, RNN900) are
+        reported whatever is selected, as ruff reports syntax errors, unless
+        an ``ignore`` names them."""
+        from rnnlint.rules import ALL_RULES
+
+        universe = (*(rule.code for rule in ALL_RULES), *FILE_ERROR_CODES)
+        default = frozenset((*(rule.code for rule in ALL_RULES if rule.selected_by_default), *FILE_ERROR_CODES))
+        enabled = Selection(self.select, self.extend_select, self.ignore).apply(default, universe)
+        enabled = self.command_line.apply(enabled, universe)
+        ignored = (*self.ignore, *self.command_line.ignore)
+        return enabled | {code for code in FILE_ERROR_CODES if not any(_matches(code, s) for s in ignored)}
+
+    def reports(self, code: str, path: str) -> bool:
+        """Whether a finding of ``code`` in ``path`` is reported: enabled, and not per-file ignored."""
+        return code in self.enabled and not any(code.startswith(prefix) for prefix in self.ignored_codes(path))
 
     def excluded(self, path: str) -> bool:
         folder, name = os.path.split(os.path.abspath(path))
@@ -89,21 +155,39 @@ class Settings:
         return frozenset(names), tuple(patterns)
 
     def ignored_codes(self, path: str) -> tuple[str, ...]:
-        """``ignore`` plus the codes of every ``per-file-ignores`` pattern that matches ``path``."""
-        extra = [
+        """The codes of every ``per-file-ignores`` pattern that matches ``path``
+        (applied whatever the selection, as in ruff)."""
+        return tuple(
             code for pattern, codes in self.per_file_ignores if path_matches(path, self.root, pattern) for code in codes
-        ]
-        return (*self.ignore, *extra)
+        )
 
     def rules(self) -> tuple[Rule, ...]:
-        return _rules(self.select, self.ignore)
+        return _rules(self.enabled)
 
     def describe(self) -> str:
-        """The settings as TOML lines, for ``--show-settings``."""
+        """The settings as TOML lines, for ``--show-settings``: the config
+        file's values (``select`` left out when not set), what the command line
+        chose on top, and the codes that result."""
         lines = [f"# config file: {self.config_file or '(none: defaults)'}", f"# root: {self.root}"]
+        line = self.command_line
+        if line.given():
+            given = [
+                ("--select", line.select or ()),
+                ("--extend-select", line.extend_select),
+                ("--ignore", line.ignore),
+            ]
+            options = [
+                f"{name} {','.join(codes)}"
+                for name, codes in given
+                if codes or (name == "--select" and line.select is not None)
+            ]
+            lines.append(f"# command line: {' '.join(options)}")
+        lines.append(f"# enabled: {', '.join(sorted(self.enabled))}")
         lines.append("[tool.rnnlint]")
         for key in KEYS:
-            lines.append(f"{key} = {_toml_value(getattr(self, key.replace('-', '_')), key)}")
+            value = getattr(self, key.replace("-", "_"))
+            if value is not None:
+                lines.append(f"{key} = {_toml_value(value, key)}")
         return "\n".join(lines) + "\n"
 
 
@@ -117,25 +201,32 @@ class Overrides:
     extend_exclude: tuple[str, ...] = ()
     keras: str | None = None
     confirm: str | None = None
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    """``--per-file-ignores``: replaces the config's."""
+    extend_per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("select", "ignore"):
+        for name in ("select", "ignore", "extend_select"):
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, check_codes(value, f"--{name}"))
+                object.__setattr__(self, name, check_codes(value, f"--{name.replace('_', '-')}"))
+        for name in ("per_file_ignores", "extend_per_file_ignores"):
+            for _, codes in getattr(self, name) or ():
+                check_codes(codes, f"--{name.replace('_', '-')}")
         if self.keras is not None and self.keras not in KERAS_VALUES:
             raise ConfigError(f"--keras: expected one of {', '.join(KERAS_VALUES)}, got {self.keras!r}")
         if self.confirm is not None and self.confirm not in CONFIRM_VALUES:
             raise ConfigError(f"--confirm: expected one of {', '.join(CONFIRM_VALUES)}, got {self.confirm!r}")
 
     def apply(self, settings: Settings) -> Settings:
-        changes: dict[str, Any] = {}
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if item.name == "extend_exclude":
-                changes[item.name] = (*settings.extend_exclude, *value)
-            elif value is not None:
-                changes[item.name] = value
+        changes: dict[str, Any] = {"command_line": Selection(self.select, self.extend_select, self.ignore or ())}
+        for name in ("exclude", "keras", "confirm", "per_file_ignores"):
+            if getattr(self, name) is not None:
+                changes[name] = getattr(self, name)
+        changes["extend_exclude"] = (*settings.extend_exclude, *self.extend_exclude)
+        per_file = changes.get("per_file_ignores", settings.per_file_ignores)
+        changes["per_file_ignores"] = (*per_file, *self.extend_per_file_ignores)
         return replace(settings, **changes)
 
 
@@ -224,9 +315,9 @@ def parse_table(table: Mapping[str, Any], path: str) -> Settings:
     if unknown:
         raise ConfigError(f"{where} unknown key {unknown[0]!r} (known keys: {', '.join(KEYS)})")
     values: dict[str, Any] = {"root": os.path.dirname(os.path.abspath(path)), "config_file": os.path.abspath(path)}
-    for key in ("select", "ignore"):
+    for key in ("select", "extend-select", "ignore"):
         if key in table:
-            values[key] = check_codes(_strings(table[key], f"{where} {key}"), f"{where} {key}")
+            values[key.replace("-", "_")] = check_codes(_strings(table[key], f"{where} {key}"), f"{where} {key}")
     for key in ("exclude", "extend-exclude"):
         if key in table:
             values[key.replace("-", "_")] = _strings(table[key], f"{where} {key}")
@@ -240,12 +331,12 @@ def parse_table(table: Mapping[str, Any], path: str) -> Settings:
 
 
 def check_codes(codes: Iterable[str], where: str) -> tuple[str, ...]:
-    """Upper-cased codes, each a rule code or a prefix of one."""
+    """Upper-cased codes, each a rule code, a prefix of one, or ``ALL``."""
     from rnnlint.rules import BY_CODE
 
     known = (*BY_CODE, *FILE_ERROR_CODES)
     result = tuple(code.strip().upper() for code in codes if code.strip())
-    unknown = [code for code in result if not any(item.startswith(code) for item in known)]
+    unknown = [code for code in result if code != ALL and not any(item.startswith(code) for item in known)]
     if unknown:
         raise ConfigError(f"{where}: unknown rule code or prefix {', '.join(unknown)} (see rnnlint rule --all)")
     return result
@@ -338,8 +429,8 @@ def _toml_value(value: Any, key: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
-    """Rule objects are stateless, so each selection is built once per run."""
-    from rnnlint.rules import select_rules
+def _rules(enabled: frozenset[str]) -> tuple[Rule, ...]:
+    """Rule objects are stateless, so each selection is built once per run (in code order)."""
+    from rnnlint.rules import ALL_RULES
 
-    return tuple(select_rules(select, ignore))
+    return tuple(rule() for rule in ALL_RULES if rule.code in enabled)

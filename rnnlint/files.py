@@ -19,21 +19,25 @@ class Discovery:
     missing: tuple[str, ...]
 
 
-def discover(paths: tuple[str, ...], excluded: Callable[[str], bool] | None = None) -> Discovery:
+def discover(
+    paths: tuple[str, ...], excluded: Callable[[str], bool] | None = None, *, force_exclude: bool = True
+) -> Discovery:
     """Files to check in a stable order; paths that do not exist are returned apart.
 
-    ``excluded`` (by default: a name in SKIPPED_DIRS) applies to named files
-    and folders too, so that pre-commit, which names every file, honours it.
+    ``excluded`` (by default: a name in SKIPPED_DIRS) applies to what folders
+    hold, and with ``force_exclude`` to the files and folders named too (the
+    command line's ``--force-exclude``, as ruff's: pre-commit names every file).
     """
     is_excluded = excluded or _default_excluded
+    named_excluded = is_excluded if force_exclude else lambda path: False
     files: list[str] = []
     missing: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            if not is_excluded(path):
+            if not named_excluded(path):
                 files.extend(_walk(path, is_excluded))
         elif os.path.exists(path) or os.path.islink(path):
-            if not is_excluded(path):
+            if not named_excluded(path):
                 files.append(path)
         else:
             missing.append(path)

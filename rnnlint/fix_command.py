@@ -13,6 +13,7 @@ import difflib
 import sys
 import tokenize
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 
 import click
@@ -63,10 +64,13 @@ class FixRun:
         )
 
 
-def fix_paths(paths: tuple[str, ...], resolver: Resolver, stdin: Buffer | None, unsafe: bool) -> FixRun:
+def fix_paths(
+    paths: tuple[str, ...], resolver: Resolver, stdin: Buffer | None, unsafe: bool, force_exclude: bool = True
+) -> FixRun:
     """Every file's fixes, computed and not written. Files that cannot be read,
     parsed or configured are left to the check that follows to report."""
-    found = discover(tuple(path for path in paths if path != STDIN), lambda path: _excluded(resolver, path))
+    excluded = partial(_excluded, resolver)
+    found = discover(tuple(path for path in paths if path != STDIN), excluded, force_exclude=force_exclude)
     problems = [f"{path}: no such file or directory" for path in found.missing]
     files: list[FileFix] = []
     for path in found.files:
@@ -75,7 +79,8 @@ def fix_paths(paths: tuple[str, ...], resolver: Resolver, stdin: Buffer | None, 
         if item is not None:
             files.append(item)
     fixed_stdin = None
-    if stdin is not None and STDIN in paths and not stdin.path.endswith(NOTEBOOK_SUFFIX):
+    named = stdin is not None and STDIN in paths and not (force_exclude and excluded(stdin.path))
+    if stdin is not None and named and not stdin.path.endswith(NOTEBOOK_SUFFIX):
         fixed_stdin = _fix_data(stdin.path, stdin.data, resolver, unsafe, problems)
     return FixRun(tuple(files), fixed_stdin, tuple(dict.fromkeys(problems)))
 
@@ -166,14 +171,21 @@ def _decode(data: bytes) -> tuple[str, str] | None:
 
 
 def run_fixes(
-    paths: tuple[str, ...], resolver: Resolver, stdin: Buffer | None, *, fix: bool, diff: bool, unsafe: bool
+    paths: tuple[str, ...],
+    resolver: Resolver,
+    stdin: Buffer | None,
+    *,
+    fix: bool,
+    diff: bool,
+    unsafe: bool,
+    force_exclude: bool = True,
 ) -> Buffer | None:
     """What ``check --fix/--diff`` does before it checks: ``--diff`` prints the
     diffs and exits (1 when there are some); ``--fix`` writes the files (the
     fixed stdin text goes to stdout) and returns the stdin buffer to check."""
     if unsafe and not (fix or diff):
         raise click.UsageError("--unsafe-fixes needs --fix or --diff")
-    run = fix_paths(paths, resolver, stdin, unsafe)
+    run = fix_paths(paths, resolver, stdin, unsafe, force_exclude)
     if diff:
         for item in run.changed:
             click.echo(unified_diff(item), nl=False)

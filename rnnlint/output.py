@@ -10,15 +10,13 @@ from collections.abc import Callable, Sequence
 from rnnlint.confirm.display import as_json, tag
 from rnnlint.findings import Finding
 from rnnlint.fix.report import hint, marker
-from rnnlint.formats.common import Context, location, summary
+from rnnlint.formats.common import BOLD, RED, RESET, Context, location, summary
 from rnnlint.formats.full import full
 from rnnlint.formats.github import github
 from rnnlint.formats.gitlab import gitlab
 from rnnlint.formats.sarif import sarif
 
 Formatter = Callable[[Sequence[Finding], Context], str]
-
-BOLD, RED, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[0m"
 
 
 def text(findings: Sequence[Finding], context: Context) -> str:

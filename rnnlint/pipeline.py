@@ -21,6 +21,7 @@ the other rules still run.
 from __future__ import annotations
 
 import ast
+import gc
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -67,7 +68,8 @@ def check_source(
     """Parse, extract, rules, suppression comments, fix annotation.
     ``prefilter``: skip, without parsing, a source that cannot hold a recurrent model."""
     if prefilter and not may_concern_recurrent_models(source):
-        return FileResult(path, source=source)
+        error = syntax_error(path, source)
+        return FileResult(path, errors=(error,) if error else (), source=source)
     parsed = parse(path, source)
     if isinstance(parsed, Finding):
         return FileResult(path, errors=(parsed,), source=source)
@@ -151,9 +153,8 @@ def finish(result: FileResult, settings: Settings) -> FileResult:
     """
     if result.source is not None and suppressions.skips_file(result.source):
         return replace(result, findings=(), errors=())
-    ignored = settings.ignored_codes(result.path)
-    findings = tuple(f for f in suppress(result.findings, result.source) if not _ignored(f.code, ignored))
-    errors = tuple(f for f in result.errors if not _ignored(f.code, ignored))
+    findings = tuple(f for f in suppress(result.findings, result.source) if settings.reports(f.code, result.path))
+    errors = tuple(f for f in result.errors if settings.reports(f.code, result.path))
     if result.notebook is not None:
         findings = tuple(_in_cells(f, result.notebook) for f in findings)
         errors = tuple(_in_cells(f, result.notebook) for f in errors)
@@ -186,15 +187,11 @@ def _in_cells(finding: Finding, notebook: Notebook) -> Finding:
     return replace(finding, span=notebook.span(finding.span), message=message, fix=notebook.relabel(finding.fix))
 
 
-def _ignored(code: str, ignored: tuple[str, ...]) -> bool:
-    return any(code.startswith(prefix) for prefix in ignored)
-
-
 def _python_tree(path: str, source: str) -> ast.Module | Finding | None:
     """Python's own parse of ``source`` (it places statements for positions),
-    or the error when Python refuses code nested too deeply to run: libcst
-    would take minutes over it, or crash the process. So Python's is asked
-    first. None when Python rejects the code otherwise: libcst reports that."""
+    or its syntax error, at its line and column with its message: libcst's
+    are less exact, and it would take minutes over code nested too deeply.
+    None when Python cannot say (a null byte): libcst reports that."""
     try:
         tree = compile(source, path, "exec", ast.PyCF_ONLY_AST)
         return tree if isinstance(tree, ast.Module) else None
@@ -202,13 +199,34 @@ def _python_tree(path: str, source: str) -> ast.Module | Finding | None:
         message = "SyntaxError: too deeply nested for Python's parser"
         return Finding(SYNTAX_ERROR, "syntax-error", message, Span(path, 1, 1, 1, 1), 0)
     except SyntaxError as error:
-        if "too many" in str(error.msg) and "nested" in str(error.msg):
-            line, column = error.lineno or 1, error.offset or 1
-            span = Span(path, line, column, line, column)
-            return Finding(SYNTAX_ERROR, "syntax-error", f"SyntaxError: {error.msg}", span, 0)
+        return _syntax_finding(path, error)
     except ValueError:
         return None  # left to libcst, which reports it with a position
-    return None
+
+
+def syntax_error(path: str, source: str) -> Finding | None:
+    """Python's syntax error in ``source``, for a file the pre-filter skips:
+    every checked file reports its syntax errors, model or not. The tree is
+    dropped at once, so the garbage collector is paused while it is built:
+    it would otherwise scan its many new objects, for most of the cost."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        tree = _python_tree(path, source)
+    finally:
+        if collecting:
+            gc.enable()
+    return tree if isinstance(tree, Finding) else None
+
+
+def _syntax_finding(path: str, error: SyntaxError) -> Finding:
+    """Python's line, column (1-based, in characters) and message."""
+    line, column = error.lineno or 1, max(error.offset or 1, 1)
+    end_line, end_column = error.end_lineno or line, error.end_offset or column
+    if (end_line, end_column) < (line, column):
+        end_line, end_column = line, column
+    span = Span(path, line, column, end_line, end_column)
+    return Finding(SYNTAX_ERROR, "syntax-error", f"SyntaxError: {error.msg}", span, 0)
 
 
 def check_file(path: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True) -> FileResult:

@@ -8,20 +8,23 @@ files whatever the number of jobs.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rnnlint import pipeline
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
-from rnnlint.findings import INTERNAL_ERROR, FileResult, Finding
-from rnnlint.ir import ModuleIR
+from rnnlint.findings import INTERNAL_ERROR, IO_ERROR, FileResult, Finding
+from rnnlint.ir import ModuleIR, Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
-from rnnlint.pipeline import check_bytes, check_file, decode, finish
+from rnnlint.pipeline import check_bytes, check_file, decode, finish, syntax_error
 from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.syntaxcache import SyntaxCache
 
 if TYPE_CHECKING:
     from rnnlint.confirm.session import Confirmer, ConfirmOptions
@@ -56,14 +59,18 @@ def run(
     confirm: ConfirmOptions | None = None,
     jobs: int | None = None,
     cache: FileCache | None = None,
+    force_exclude: bool = True,
 ) -> Report:
     """Check ``paths`` (``-`` is ``stdin``), each file with its own settings,
     over ``jobs`` processes (default: the cores); with ``confirm``, show each
     finding in TensorFlow (``rnnlint.confirm``). The order of the report never
-    depends on ``jobs``."""
+    depends on ``jobs``. ``force_exclude``: ``exclude`` applies to the paths
+    named and to stdin's name too."""
     resolver = resolver or Resolver()
-    found = discover(tuple(path for path in paths if path != STDIN), lambda path: _excluded(resolver, path))
-    items: list[str | Buffer] = [*found.files, *([stdin] if stdin is not None and STDIN in paths else [])]
+    excluded = partial(_excluded, resolver)
+    found = discover(tuple(path for path in paths if path != STDIN), excluded, force_exclude=force_exclude)
+    with_stdin = stdin is not None and STDIN in paths and not (force_exclude and excluded(stdin.path))
+    items: list[str | Buffer] = [*found.files, *([stdin] if stdin is not None and with_stdin else [])]
     findings: list[Finding] = []
     sources: dict[tuple[str, int | None], str] = {}
     config_errors: dict[str, None] = {}
@@ -87,7 +94,26 @@ def run(
             sources.update(_sources(result))
     if confirmer is not None:
         confirmer.close()
+    findings[:0] = _missing(found.missing, resolver)
     return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources)
+
+
+MISSING = f"{os.strerror(errno.ENOENT)} (os error {errno.ENOENT})"
+"""ruff's words for a path that does not exist."""
+
+
+def _missing(paths: tuple[str, ...], resolver: Resolver) -> list[Finding]:
+    """An E902 finding for each path that does not exist, as ruff reports it (unless E902 is not selected)."""
+    findings = []
+    for path in paths:
+        finding = Finding(IO_ERROR, "io-error", MISSING, Span(path, 1, 1, 1, 1), 0)
+        try:
+            reported = resolver.settings_for(path).reports(IO_ERROR, path)
+        except ConfigError:
+            reported = True
+        if reported:
+            findings.append(finding)
+    return findings
 
 
 @dataclass(frozen=True)
@@ -112,8 +138,9 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
     (serial under pre-commit, which runs hooks in parallel itself)."""
     results: list[FileResult | None] = []
     parses: list[tuple[int, _Parse]] = []
+    syntax = SyntaxCache(cache.folder)
     for index, (item, settings) in enumerate(work):
-        outcome = _without_parsing(item, settings, cache)
+        outcome = _without_parsing(item, settings, cache, syntax)
         results.append(outcome if isinstance(outcome, FileResult) else None)
         if isinstance(outcome, _Parse):
             parses.append((index, outcome))
@@ -121,10 +148,25 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
         if parse.key is not None and not any(error.code == INTERNAL_ERROR for error in result.errors):
             cache.store(parse.key, result)
         results[index] = result
+    syntax.save()
     return [result for result in results if result is not None]
 
 
-def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -> FileResult | _Parse:
+def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache) -> FileResult:
+    """A file the pre-filter skips: only Python's syntax error, if any (unless it parsed before)."""
+    digest = syntax.digest(data)
+    if syntax.parses(digest):
+        return FileResult(path)
+    error = syntax_error(path, source)
+    if error is not None:
+        return FileResult(path, errors=(error,), source=source)
+    syntax.remember(digest)
+    return FileResult(path)
+
+
+def _without_parsing(
+    item: str | Buffer, settings: Settings, cache: FileCache, syntax: SyntaxCache
+) -> FileResult | _Parse:
     """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse."""
     if isinstance(item, Buffer):
         path, data = item.path, item.data
@@ -140,7 +182,7 @@ def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -
         if source is None:
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
         if not may_concern_recurrent_models(source):
-            return FileResult(path)
+            return _skipped(path, data, source, syntax)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
         key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)

@@ -154,11 +154,11 @@ def json_report(modules: Sequence[ModuleIR]) -> str:
 
 
 def _json(value: object) -> object:
-    """Unknown becomes the string "?"; shapes become lists."""
+    """A number, or null when unknown (a shape's free batch axis is null too); shapes become lists."""
     if isinstance(value, Unknown):
-        return "?"
+        return None
     if isinstance(value, tuple):
         return [_json(item) for item in value]
     if isinstance(value, (int, float, str, bool)) or value is None:
         return value
-    return "?"
+    return None

@@ -24,6 +24,28 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 REPO = ROOT
+SHARED = ROOT.parent / "shared"
+"""The challenge programs, kept beside the repository (not in it): absent from a fresh clone."""
+
+
+def shared(path: Path) -> Path:
+    """``path`` inside ../shared, for a test that reads it: when absent, the
+    test skips with a one-line reason, or fails under CI (``CI=true``), which
+    must provide the folder."""
+    if not path.exists():
+        reason = f"{path} is absent: the shared challenge programs are kept beside the repository, in ../shared"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; CI=true, so it must be there")
+        pytest.skip(reason)
+    return path
+
+
+def shared_files(folder: str, pattern: str = "c*.py") -> list[Path]:
+    """The files of ../shared/``folder`` to parametrize a test with; when the
+    folder is absent, the folder itself as the one case, which ``shared`` skips."""
+    path = SHARED / folder
+    return sorted(path.glob(pattern)) if path.is_dir() else [path]
+
 
 BAD_MODEL = textwrap.dedent(
     """\

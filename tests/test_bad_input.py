@@ -37,8 +37,8 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 CASES = {
-    "non_utf8": (b"# caf\xe9\nimport keras\n", 2, "E902", "not valid UTF-8"),
-    "binary": (b"\x00\x01\x02LSTM\x00", 2, "E902", "not valid UTF-8"),
+    "non_utf8": (b"# caf\xe9\nimport keras\n", 1, "E902", "not valid UTF-8"),
+    "binary": (b"\x00\x01\x02LSTM\x00", 1, "E902", "not valid UTF-8"),
     "syntax_error": (b"import keras\nmodel = keras.Sequential([keras.layers.LSTM(4)\n", 1, "E999", "SyntaxError"),
     "pep263_latin1": ("# -*- coding: latin-1 -*-\n# café\n".encode("latin-1") + BAD.encode(), 1, "RNN001", ""),
     "bom": (b"\xef\xbb\xbf" + BAD.encode(), 1, "RNN001", ""),
@@ -70,9 +70,19 @@ def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     (tmp_path / "other.py").write_text(BAD)
     result = run("nowhere.py", "empty", "other.py", cwd=tmp_path)
-    assert result.returncode == 2
-    assert "nowhere.py: no such file or directory" in result.stderr
-    assert "other.py:3:21: RNN001" in result.stdout
+    assert result.returncode == 1  # an E902 finding, as in ruff
+    assert result.stdout.startswith("nowhere.py:1:1: E902 No such file or directory (os error 2)\n")
+    assert "other.py:3:21: RNN001" in result.stdout and "Found 2 findings in 1 file checked." in result.stdout
+    alone = run("nowhere.py", cwd=tmp_path)
+    assert alone.returncode == 1 and "All checks passed" not in alone.stdout
+    assert (
+        alone.stdout
+        == "nowhere.py:1:1: E902 No such file or directory (os error 2)\nFound 1 finding in 0 files checked.\n"
+    )
+    as_json = run("--format", "json", "nowhere.py", cwd=tmp_path)
+    assert [(item["code"], item["path"]) for item in json.loads(as_json.stdout)] == [("E902", "nowhere.py")]
+    unselected = run("--ignore", "E902", "nowhere.py", cwd=tmp_path)
+    assert unselected.returncode == 0 and "failed to check nowhere.py: No such file or directory" in unselected.stderr
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -101,7 +111,7 @@ def test_symlink_loops(tmp_path: Path) -> None:
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     (tmp_path / "other.py").write_text(BAD)
     result = run(".", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "a.py:1:1: E902" in result.stdout
     assert result.stdout.count("RNN001") == 1
 

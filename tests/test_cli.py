@@ -88,10 +88,10 @@ def test_syntax_error_is_reported_and_other_files_still_checked(rnnlint, tmp_pat
     assert "model.py:3:21: RNN001" in result.stdout
 
 
-def test_missing_path_exits_2_but_checks_the_rest(rnnlint) -> None:
+def test_missing_path_is_an_e902_finding_and_the_rest_is_checked(rnnlint) -> None:
     result = rnnlint("--keras", "3", "no/such/file.py", SEED)
-    assert result.returncode == 2
-    assert "no/such/file.py" in result.stderr
+    assert result.returncode == 1
+    assert "no/such/file.py:1:1: E902 No such file or directory (os error 2)" in result.stdout
     assert "RNN040" in result.stdout
 
 
@@ -136,6 +136,19 @@ def test_shapes_command_on_seed(rnnlint) -> None:
     layers = data[0]["layers"]
     assert [layer["output_shape"] for layer in layers] == [[32, 8, 32], [32, 8, 32], [32, 32], [32, 10]]
     assert [layer["params"] for layer in layers] == [6272, 8320, 8320, 330]
+
+
+def test_shapes_json_gives_numbers_or_null(rnnlint, tmp_path: Path) -> None:
+    """A size the code does not fix (features from data of unknown shape) is null, never a string."""
+    (tmp_path / "m.py").write_text(
+        "import keras\nimport numpy as np\nx = np.load('x.npy')\n"
+        "model = keras.Sequential([keras.Input(shape=(10, x.shape[2])), keras.layers.LSTM(4), keras.layers.Dense(1)])\n"
+    )
+    (model,) = json.loads(rnnlint("shapes", "--format", "json", "m.py", cwd=tmp_path).stdout)
+    values = [model["total_params"], *(v for layer in model["layers"] for v in (layer["units"], layer["params"]))]
+    values += [d for layer in model["layers"] for d in layer["output_shape"] or []]
+    assert all(value is None or isinstance(value, int) for value in values), values
+    assert model["total_params"] is None and None in [layer["params"] for layer in model["layers"]]
 
 
 def test_version_and_help(rnnlint) -> None:

@@ -394,6 +394,10 @@ def test_annotation_formats_show_the_confirmation(cli: Invoke, tmp_path: Path) -
     (result,) = log["runs"][0]["results"]
     assert "[not reproduced] " in result["message"]["text"]
     assert result["properties"]["confirmation"]["status"] == "not-reproduced"
+    assert (issue["severity"], result["level"]) == ("minor", "warning")  # lower than a finding Keras shows
+    plain = ("--isolated", "--keras", "3", "model.py", "--format")
+    assert json.loads(cli(*plain, "gitlab").stdout)[0]["severity"] == "major"
+    assert json.loads(cli(*plain, "sarif").stdout)["runs"][0]["results"][0]["level"] == "error"
 
 
 # -- the client against broken workers ------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Invoke, rnnlint_process, write
+from conftest import REPO, SHARED, Invoke, rnnlint_process, shared, shared_files, write
 
 from rnnlint.confirm.client import WorkerPool
 from rnnlint.confirm.plan import plan_model
@@ -30,7 +30,7 @@ from rnnlint.testing import expected
 pytestmark = pytest.mark.slow
 
 FIXTURES = REPO / "fixtures"
-CHALLENGE = REPO.parent / "shared" / "challenge"
+CHALLENGE = SHARED / "challenge"
 KERAS2_CHALLENGE = {"c01", "c02", "c04", "c09"}
 ERROR_RULES = ("RNN001", "RNN010", "RNN011", "RNN012", "RNN040", "RNN041")
 
@@ -83,12 +83,12 @@ def test_fixture_findings_confirm_and_clean_models_run(tf_workers: WorkerPool, p
         assert detail in finding.confirmation.detail, shown
 
 
-CHALLENGE_PROGRAMS = sorted(CHALLENGE.glob("c*.py"))
+CHALLENGE_PROGRAMS = shared_files("challenge")
 
 
 @pytest.mark.parametrize("path", CHALLENGE_PROGRAMS, ids=[path.stem for path in CHALLENGE_PROGRAMS])
 def test_challenge_findings_confirm(tf_workers: WorkerPool, path: Path) -> None:
-    version = 2 if path.name[:3] in KERAS2_CHALLENGE else 3
+    version = 2 if shared(path).name[:3] in KERAS2_CHALLENGE else 3
     result = check_file(str(path), select_rules(), str(version), prefilter=False)
     confirmed, confirmer = confirm(tf_workers, result, mode="all")
     assert len(confirmed.findings) == len(result.findings)  # no RNN099: nothing the rules missed
@@ -98,13 +98,15 @@ def test_challenge_findings_confirm(tf_workers: WorkerPool, path: Path) -> None:
 
 
 def test_error_messages_are_keras_own(tf_workers: WorkerPool) -> None:
-    keras3 = check_file(str(CHALLENGE / "c12_keras3_migration.py"), select_rules(), "3", prefilter=False)
+    keras3 = check_file(str(shared(CHALLENGE / "c12_keras3_migration.py")), select_rules(), "3", prefilter=False)
     details = [f.confirmation.detail for f in confirm(tf_workers, keras3)[0].findings if f.confirmation]
     assert details == [
         "ValueError: Unrecognized keyword arguments passed to LSTM: {'batch_input_shape': (8, 15, 2)}",
         "AttributeError: 'Sequential' object has no attribute 'reset_states'",
     ]
-    keras2 = check_file(str(CHALLENGE / "c04_keras1_stateful_no_batch.py"), select_rules(), "2", prefilter=False)
+    keras2 = check_file(
+        str(shared(CHALLENGE / "c04_keras1_stateful_no_batch.py")), select_rules(), "2", prefilter=False
+    )
     (finding,) = confirm(tf_workers, keras2)[0].findings
     assert finding.confirmation is not None
     assert finding.confirmation.detail.startswith("ValueError: If a RNN is stateful, it needs to know its batch size")
@@ -112,11 +114,15 @@ def test_error_messages_are_keras_own(tf_workers: WorkerPool) -> None:
 
 
 def test_silent_rules_show_their_evidence(tf_workers: WorkerPool) -> None:
-    shuffled = check_file(str(CHALLENGE / "c03_tfdata_shuffle_stateful.py"), select_rules(), "3", prefilter=False)
+    shuffled = check_file(
+        str(shared(CHALLENGE / "c03_tfdata_shuffle_stateful.py")), select_rules(), "3", prefilter=False
+    )
     (finding,) = confirm(tf_workers, shuffled)[0].findings
     assert finding.confirmation is not None
     assert finding.confirmation.detail.startswith("after batch 1 the states hold values up to ")
-    broadcast = check_file(str(CHALLENGE / "c07_timedistributed_vs_2d_target.py"), select_rules(), "3", prefilter=False)
+    broadcast = check_file(
+        str(shared(CHALLENGE / "c07_timedistributed_vs_2d_target.py")), select_rules(), "3", prefilter=False
+    )
     (finding,) = confirm(tf_workers, broadcast)[0].findings
     assert finding.confirmation is not None
     assert (

@@ -49,11 +49,12 @@ def test_quiet_exit_zero_statistics_and_output_file(cli: Invoke, tmp_path: Path)
     assert [item["path"] for item in json.loads((tmp_path / "reports/rnnlint.json").read_text())] == ["a.py", "b.py"]
 
 
-def test_errors_exit_2_even_with_exit_zero(cli: Invoke, tmp_path: Path) -> None:
+def test_unreadable_files_are_findings_as_in_ruff(cli: Invoke, tmp_path: Path) -> None:
     write(tmp_path, {"a.py": BAD_MODEL})
     (tmp_path / "binary.py").write_bytes(b"\x00\x01")
+    assert cli(".").exit_code == 1
     result = cli(".", "--exit-zero")
-    assert result.exit_code == 2
+    assert result.exit_code == 0
     assert "binary.py:1:1: E902 file is not valid UTF-8 text" in result.stdout and "a.py:5:1: RNN002" in result.stdout
 
 
@@ -142,12 +143,16 @@ def test_gitlab_fingerprints_survive_line_shifts(cli: Invoke, tmp_path: Path) ->
     assert changed[0]["fingerprint"] != before[0]["fingerprint"]
 
 
-def _run_on_terminal(tmp_path: Path, env: dict[str, str]) -> bytes:
+def _run_on_terminal(tmp_path: Path, env: dict[str, str], *args: str) -> bytes:
     """rnnlint's output with stdout on a pseudo-terminal, as in an interactive shell."""
     leader, follower = pty.openpty()
     environment = {**os.environ, "PYTHONPATH": str(REPO), **env}
     process = subprocess.Popen(
-        [sys.executable, "-m", "rnnlint", "bad.py"], cwd=tmp_path, stdout=follower, stderr=follower, env=environment
+        [sys.executable, "-m", "rnnlint", *(args or ("bad.py",))],
+        cwd=tmp_path,
+        stdout=follower,
+        stderr=follower,
+        env=environment,
     )
     os.close(follower)
     chunks = []
@@ -178,3 +183,21 @@ def test_colour_on_a_terminal_only_and_never_with_no_color(tmp_path: Path) -> No
         check=False,
     )
     assert piped.stdout.startswith(b"bad.py:5:1: RNN002 [*] fit()")
+
+
+def test_full_format_is_coloured_too_and_force_color_is_respected(tmp_path: Path) -> None:
+    write(tmp_path, {"bad.py": BAD_MODEL})
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
+    header = b"\x1b[1mbad.py:5:1\x1b[0m: \x1b[1;31mRNN002\x1b[0m [*] fit()"
+    assert header in _run_on_terminal(tmp_path, env, "--format", "full", "bad.py")
+    assert b"\x1b[" not in _run_on_terminal(tmp_path, {**env, "NO_COLOR": "1"}, "--format", "full", "bad.py")
+    assert b"\x1b[" not in _run_on_terminal(tmp_path, env, "--format", "json", "bad.py")  # never in machine formats
+
+    def piped(*args: str, **extra: str) -> str:
+        environment = {**env, "PYTHONPATH": str(REPO), **extra}
+        command = [sys.executable, "-m", "rnnlint", *args]
+        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=environment).stdout
+
+    assert "\x1b[1;31mRNN002" in piped("--format", "full", "bad.py", FORCE_COLOR="1")
+    assert "\x1b[" not in piped("--format", "full", "bad.py")
+    assert "\x1b[" not in piped("--format", "full", "bad.py", FORCE_COLOR="1", NO_COLOR="1")

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import shared, shared_files
 
 from rnnlint.pipeline import check_source
 from rnnlint.prefilter import may_concern_recurrent_models
@@ -17,13 +18,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     *(example.code for rule in ALL_RULES for example in (*rule.valid, *rule.invalid)),
     *(path.read_text() for path in sorted((ROOT / "fixtures").rglob("*.py"))),
-    *(path.read_text() for path in sorted((ROOT.parent / "shared" / "challenge").glob("*.py"))),
 ]
+SHARED_PROGRAMS = [*shared_files("challenge"), *shared_files("challenge2")]
 
 
 @pytest.mark.parametrize("index", range(len(SOURCES)))
 def test_every_file_with_a_finding_passes_the_filter(index: int) -> None:
-    source = SOURCES[index]
+    _passes_the_filter_if_found(SOURCES[index])
+
+
+@pytest.mark.parametrize("path", SHARED_PROGRAMS, ids=[f"{p.parent.name}/{p.stem}" for p in SHARED_PROGRAMS])
+def test_every_challenge_program_with_a_finding_passes_the_filter(path: Path) -> None:
+    _passes_the_filter_if_found(shared(path).read_text())
+
+
+def _passes_the_filter_if_found(source: str) -> None:
     for version in (2, 3):
         if [f for f in run_source(source, version, prefilter=False) if f.code.startswith("RNN")]:
             assert may_concern_recurrent_models(source)

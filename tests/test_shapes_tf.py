@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, SHARED, shared, shared_files
 
 from rnnlint.confirm.client import WorkerPool
 from rnnlint.confirm.protocol import Probe
@@ -25,7 +25,7 @@ from rnnlint.shapes import ModelShapes, infer
 from rnnlint.testing import expected
 from rnnlint.values import is_int
 
-CHALLENGE = REPO.parent / "shared" / "challenge"
+CHALLENGE = SHARED / "challenge"
 KERAS2_CHALLENGE = {"c01", "c02", "c04", "c09"}
 REJECTED_BY_RULES = ("RNN001", "RNN010", "RNN011", "RNN012")
 """Findings that already say Keras cannot build the model."""
@@ -44,7 +44,7 @@ class Case:
 
 def _programs() -> list[tuple[Path, int]]:
     programs = [(path, version) for path in sorted((REPO / "fixtures").rglob("*.py")) for version in (2, 3)]
-    for path in sorted(CHALLENGE.glob("c*.py")):
+    for path in [path for path in shared_files("challenge") if path.is_file()]:
         programs.append((path, 2 if path.name[:3] in KERAS2_CHALLENGE else 3))
     return programs
 
@@ -86,6 +86,11 @@ CASES = _cases()
 
 def test_there_are_many_models_to_compare() -> None:
     assert len(CASES) >= 100, [case.id for case in CASES]
+
+
+def test_the_challenge_models_are_compared() -> None:
+    shared(CHALLENGE)
+    assert any(case.path.parent == CHALLENGE for case in CASES)
 
 
 @pytest.mark.slow

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from rnnlint.findings import Finding
 from rnnlint.ir import Span
 
+BOLD, RED, RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[0m"
+"""The ANSI codes of the text and full formats on a terminal."""
+
 Sources = Mapping[tuple[str, int | None], str]
 
 

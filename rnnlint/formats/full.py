@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rnnlint.confirm.display import detail_line, tag
 from rnnlint.findings import Finding
 from rnnlint.fix.report import hint, how, marker
-from rnnlint.formats.common import Context, location, source_lines, summary
+from rnnlint.formats.common import BOLD, RED, RESET, Context, location, source_lines, summary
 from rnnlint.ir import Span
 from rnnlint.rules import BY_CODE
 
@@ -26,7 +26,11 @@ def full(findings: Sequence[Finding], context: Context) -> str:
 
 def _block(finding: Finding, context: Context) -> str:
     mark = f" {marker(finding)}" if marker(finding) else ""
-    lines = [f"{location(finding.span)}: {finding.code}{mark} {finding.message}{tag(finding)}"]
+    if context.color:
+        header = f"{BOLD}{location(finding.span)}{RESET}: {RED}{finding.code}{RESET}{mark} {finding.message}"
+    else:
+        header = f"{location(finding.span)}: {finding.code}{mark} {finding.message}"
+    lines = [header + tag(finding)]
     lines.extend(_excerpt(finding.span, context))
     if finding.fix:
         lines.append(f"  = fix: {finding.fix}" + (f" ({how(finding)})" if how(finding) else ""))

@@ -17,6 +17,8 @@ from rnnlint.formats.common import Context, cell_prefix, fingerprints, relative_
 from rnnlint.rules import BY_CODE
 
 RULE_SEVERITY = "major"
+NOT_REPRODUCED_SEVERITY = "minor"
+"""A finding ``--confirm`` did not reproduce in Keras."""
 FILE_ERROR_SEVERITY = "blocker"
 """A file that cannot be read or parsed was not checked at all."""
 
@@ -34,6 +36,17 @@ def _issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
         "description": f"{finding.code} {cell_prefix(span)}{with_how(finding.text, finding)}{one_line(finding)}",
         "check_name": finding.code,
         "fingerprint": fingerprint,
-        "severity": RULE_SEVERITY if finding.code in BY_CODE else FILE_ERROR_SEVERITY,
+        "severity": _severity(finding),
         "location": {"path": relative_path(span.path), "lines": lines},
     }
+
+
+def _severity(finding: Finding) -> str:
+    if finding.code not in BY_CODE:
+        return FILE_ERROR_SEVERITY
+    confirmation = finding.confirmation
+    return (
+        NOT_REPRODUCED_SEVERITY
+        if confirmation is not None and confirmation.status == "not-reproduced"
+        else RULE_SEVERITY
+    )

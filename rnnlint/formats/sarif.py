@@ -76,7 +76,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
     return {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
-        "level": "error",
+        "level": level(finding),
         "message": {"text": cell_prefix(span) + finding.text + one_line(finding)},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
@@ -86,3 +86,9 @@ def _result(finding: Finding, rule_index: int, fingerprint: str) -> dict[str, An
             **({"confirmation": as_json(finding.confirmation)} if finding.confirmation else {}),
         },
     }
+
+
+def level(finding: Finding) -> str:
+    """``error``, but ``warning`` when ``--confirm`` did not reproduce it in Keras."""
+    confirmation = finding.confirmation
+    return "warning" if confirmation is not None and confirmation.status == "not-reproduced" else "error"

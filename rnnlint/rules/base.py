@@ -38,6 +38,8 @@ class Rule:
     confirm_only: ClassVar[bool] = False
     """True for a rule only ``--confirm`` reports (its ``check`` yields nothing):
     its examples' expectations hold with TensorFlow, not statically."""
+    selected_by_default: ClassVar[bool] = True
+    """False for a rule that runs only when selected (``--extend-select``), as ruff's RUF100."""
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
         raise NotImplementedError
