@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from rnnlint import __version__
+from rnnlint.codes import EXIT_ERROR_CODES, INTERNAL_ERROR
 
 if TYPE_CHECKING:
     from rnnlint.config import Resolver
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from rnnlint.runner import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-ERROR_CODES = ("E902", "RNN900")
 FORMATS = ("text", "full", "json", "github", "sarif", "gitlab")
 CONFIRM_MODES = ("findings", "all", "off")
 
@@ -87,7 +87,9 @@ keras_option = click.option(
 @click.option("--statistics", is_flag=True, help="Count the findings of each code instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings (errors still give 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
-@click.option("-v", "--verbose", is_flag=True, help="Print the traceback of each internal error (RNN900) on stderr.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help=f"Print the traceback of each internal error ({INTERNAL_ERROR}) on stderr."
+)
 @click.option("--fix", is_flag=True, help="Apply the safe fixes in place (for -: print the fixed code), then check.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff, change nothing (exit 1 if any).")
@@ -177,7 +179,7 @@ def check(
     _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
     if verbose:
         _write_tracebacks(report.findings)
-    if report.missing or report.config_errors or any(f.code in ERROR_CODES for f in report.findings):
+    if report.missing or report.config_errors or any(f.code in EXIT_ERROR_CODES for f in report.findings):
         sys.exit(EXIT_ERROR)
     failing = _failing(report.findings, strict) if mode != "off" else report.findings
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)

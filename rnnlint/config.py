@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from rnnlint.codes import FILE_ERROR_CODES
 from rnnlint.files import SKIPPED_DIRS
 
 if TYPE_CHECKING:
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 KEYS = ("select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "keras", "confirm")
 KERAS_VALUES = ("auto", "2", "3")
 CONFIRM_VALUES = ("off", "findings", "all")
-FILE_ERROR_CODES = ("E902", "E999", "RNN900")
-"""Codes of findings about a file itself rather than a rule: selectable and ignorable too."""
 DEFAULT_EXCLUDE = tuple(sorted(SKIPPED_DIRS))
 """Names never searched; hidden folders and virtual environments are skipped whatever ``exclude`` says."""
 
