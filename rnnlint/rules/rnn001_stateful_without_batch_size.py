@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape, model_batch, stateful_layers, training_batch_size
 from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModuleIR
-from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, Example, Experiment, Rule
+from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, Example, Experiment, FixExample, Rule
 from rnnlint.shapes import infer
 from rnnlint.values import is_int
 
@@ -52,8 +52,9 @@ class StatefulWithoutBatchSize(Rule):
     Sequential model's first-layer `input_shape=(t, f)` moves to an
     `Input(batch_shape=(b, t, f))` in front of it; under Keras 2, the first
     layer's `input_shape=` becomes `batch_input_shape=`. A shape not written as
-    a tuple gets `batch_size=b` next to it. When the calls use different or
-    unknown batch sizes, there is no fix.
+    a tuple gets `batch_size=b` next to it. There is no fix when no such call
+    feeds arrays, when the calls disagree, or when their batch size is not
+    known.
 
     ## References
     - https://keras.io/api/layers/recurrent_layers/lstm/ (`stateful`)
@@ -102,6 +103,66 @@ class StatefulWithoutBatchSize(Rule):
             model = tf.keras.Model(inputs, outputs)
             """,
             keras=2,
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(shape=(5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            unsafe=True,
+        ),
+        FixExample(
+            """
+            import numpy as np
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.layers.LSTM(8, stateful=True, input_shape=(5, 2)))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            """
+            import numpy as np
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.layers.LSTM(8, stateful=True, batch_input_shape=(4, 5, 2)))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            keras=2,
+            unsafe=True,
+        ),
+        FixExample(
+            """
+            import numpy as np
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.layers.LSTM(8, stateful=True, input_shape=(5, 2)))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            """
+            import numpy as np
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.Input(batch_shape=(4, 5, 2)))
+            model.add(keras.layers.LSTM(8, stateful=True))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            unsafe=True,
         ),
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import feeds_arrays, is_stateful, x_value
 from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR
-from rnnlint.rules.base import Example, Experiment, Rule
+from rnnlint.rules.base import Example, Experiment, FixExample, Rule
 from rnnlint.values import DatasetValue
 
 SHUFFLE_POSITION = 8
@@ -108,6 +108,25 @@ class StatefulFitShuffle(Rule):
             model.compile(loss="mse", optimizer="adam")
             model.fit(ds, epochs=3)  # expect: RNN002
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4)
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
         ),
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import BATCHED, batch_size_arg, batch_size_given, feeds_arrays, samples, stateful_models, x_value
 from rnnlint.findings import Finding
 from rnnlint.ir import ModelCall, ModuleIR
-from rnnlint.rules.base import BATCH_ERROR, Example, Experiment, Rule
+from rnnlint.rules.base import BATCH_ERROR, Example, Experiment, FixExample, Rule
 from rnnlint.values import is_int
 
 ON_BATCH = ("train_on_batch", "test_on_batch", "predict_on_batch")
@@ -101,6 +101,28 @@ class StatefulBatchSizeMismatch(Rule):
             model.fit(np.zeros((320, 8, 16)), np.zeros((320, 4)), batch_size=64, shuffle=False)  # expect: RNN004
             model.train_on_batch(np.zeros((16, 8, 16)), np.zeros((16, 4)))  # expect: RNN004
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=8, shuffle=False)
+            predictions = model.predict(np.zeros((40, 5, 2)))
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            predictions = model.predict(np.zeros((40, 5, 2)), batch_size=4)
+            """,
+            unsafe=True,
         ),
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape, producer, recurrent_core
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, ModuleIR
-from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, SHAPE_ERROR, Example, Experiment, Rule
+from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, SHAPE_ERROR, Example, Experiment, FixExample, Rule
 from rnnlint.shapes import infer
 
 
@@ -81,6 +81,31 @@ class StackedRnnMissingReturnSequences(Rule):
                 layers.Bidirectional(layers.GRU(16)),
             ])
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import keras
+            from keras import layers
+            model = keras.Sequential([
+                keras.Input(shape=(10, 3)),
+                layers.LSTM(32),
+                layers.Bidirectional(layers.LSTM(16)),
+                layers.Dense(1),
+            ])
+            """,
+            """
+            import keras
+            from keras import layers
+            model = keras.Sequential([
+                keras.Input(shape=(10, 3)),
+                layers.LSTM(32, return_sequences=True),
+                layers.Bidirectional(layers.LSTM(16)),
+                layers.Dense(1),
+            ])
+            """,
         ),
     )
 

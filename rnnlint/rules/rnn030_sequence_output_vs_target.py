@@ -16,7 +16,7 @@ from rnnlint.facts import (
 )
 from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModelCall, ModuleIR
-from rnnlint.rules.base import Example, Experiment, Rule
+from rnnlint.rules.base import Example, Experiment, FixExample, Rule
 from rnnlint.shapes import Shape, infer
 from rnnlint.values import ArrayValue, Unknown, is_int
 
@@ -163,6 +163,34 @@ class SequenceOutputVsTarget(Rule):
             model.compile(loss="mse", optimizer="adam")
             model.fit(np.random.rand(800, 12, 5), np.random.rand(800, 12, 1))
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([
+                keras.Input(shape=(12, 3)),
+                keras.layers.LSTM(16, return_sequences=True),
+                keras.layers.Dense(1),
+            ])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((100, 12, 3)), np.zeros((100, 1)))
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([
+                keras.Input(shape=(12, 3)),
+                keras.layers.LSTM(16, return_sequences=False),
+                keras.layers.Dense(1),
+            ])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((100, 12, 3)), np.zeros((100, 1)))
+            """,
+            unsafe=True,
         ),
     )
 

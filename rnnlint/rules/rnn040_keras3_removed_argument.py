@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape, is_recurrent_model, recurrent_core
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, ModuleIR
-from rnnlint.rules.base import RECURRENT_WORDS, Example, Experiment, Rule
+from rnnlint.rules.base import RECURRENT_WORDS, Example, Experiment, FixExample, Rule
 from rnnlint.shapes import as_dims
 
 REMOVED = ("batch_input_shape", "batch_size")
@@ -93,6 +93,26 @@ class Keras3RemovedArgument(Rule):
             from keras import layers
             lstm = layers.LSTM(4, input_shape=(5, 2), batch_size=10)  # expect: RNN040
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            from keras.models import Sequential
+            from keras.layers import LSTM, Dense
+            model = Sequential()
+            model.add(LSTM(32, stateful=True, batch_input_shape=(32, 8, 16)))
+            model.add(Dense(10, activation="softmax"))
+            """,
+            """
+            from keras.models import Sequential
+            from keras.layers import LSTM, Dense, Input
+            model = Sequential()
+            model.add(Input(batch_shape=(32, 8, 16)))
+            model.add(LSTM(32, stateful=True))
+            model.add(Dense(10, activation="softmax"))
+            """,
         ),
     )
 

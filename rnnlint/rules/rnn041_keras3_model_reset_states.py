@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR
-from rnnlint.rules.base import MODEL_WORDS, Example, Experiment, Rule
+from rnnlint.rules.base import MODEL_WORDS, Example, Experiment, FixExample, Rule
 
 
 class Keras3ModelResetStates(Rule):
@@ -90,6 +90,31 @@ class Keras3ModelResetStates(Rule):
             model = keras.Sequential([keras.Input(batch_shape=(8, 15, 2)), keras.layers.LSTM(4, stateful=True)])
             model.reset_states()  # expect: RNN041
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            for epoch in range(10):
+                model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+                model.reset_states()
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            for epoch in range(10):
+                model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+                for layer in model.layers:
+                    if getattr(layer, "stateful", False) and hasattr(layer, "reset_state"):
+                        layer.reset_state()
+            """,
         ),
     )
 
