@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from rnnlint import __version__
+from rnnlint.codes import EXIT_ERROR_CODES, INTERNAL_ERROR, IO_ERROR
 from rnnlint.exitcodes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 if TYPE_CHECKING:
@@ -124,7 +125,9 @@ keras_option = click.option(
 @click.option("--statistics", is_flag=True, help="Count the findings of each code instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings (errors still give 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
-@click.option("-v", "--verbose", is_flag=True, help="Print the traceback of each internal error (RNN900) on stderr.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help=f"Print the traceback of each internal error ({INTERNAL_ERROR}) on stderr."
+)
 @click.option("--fix", is_flag=True, help="Apply the safe fixes in place (for -: print the fixed code), then check.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff, change nothing (exit 1 if any).")
@@ -179,7 +182,6 @@ def check(
     options given here replace them.
     """
     from rnnlint.config import ConfigError, Overrides, Resolver
-    from rnnlint.findings import INTERNAL_ERROR
     from rnnlint.runner import STDIN, Buffer, run
 
     paths = paths or ((STDIN,) if stdin_filename else (".",))
@@ -213,7 +215,7 @@ def check(
 
     cache = FileCache(None if no_cache else cache_dir)
     report = run(paths, resolver, stdin, _confirm_options(mode, cache.folder), jobs, cache, force_exclude)
-    reported = {finding.span.path for finding in report.findings if finding.code == "E902"}
+    reported = {finding.span.path for finding in report.findings if finding.code == IO_ERROR}
     for path in report.missing:
         if path not in reported:  # E902 not selected: said anyway, as ruff does
             click.echo(f"rnnlint: warning: failed to check {path}: No such file or directory", err=True)
@@ -222,7 +224,7 @@ def check(
     _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
     if verbose:
         _write_tracebacks(report.findings)
-    if report.config_errors or any(f.code == INTERNAL_ERROR for f in report.findings):
+    if report.config_errors or any(f.code in EXIT_ERROR_CODES for f in report.findings):
         sys.exit(EXIT_ERROR)
     failing = _failing(report.findings, strict) if mode != "off" else report.findings
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
@@ -265,7 +267,7 @@ def _pairs(values: tuple[str, ...], option: str) -> tuple[tuple[str, tuple[str, 
     for item in _patterns(values):
         pattern, colon, code = item.rpartition(":")
         if not colon or not pattern.strip() or not code.strip():
-            raise ConfigError(f"{option}: expected PATTERN:CODE, got {item!r} (for example tests/*:RNN002)")
+            raise ConfigError(f"{option}: expected PATTERN:CODE, got {item!r} (for example tests/*:RNN00)")
         grouped.setdefault(pattern.strip(), []).append(code.strip().upper())
     return tuple((pattern, tuple(codes)) for pattern, codes in grouped.items())
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from rnnlint.codes import FILE_ERROR_CODES
 from rnnlint.files import SKIPPED_DIRS
-from rnnlint.findings import INTERNAL_ERROR, IO_ERROR, SYNTAX_ERROR
 
 if TYPE_CHECKING:
     from rnnlint.rules import Rule
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "keras", "confirm")
 KERAS_VALUES = ("auto", "2", "3")
 CONFIRM_VALUES = ("off", "findings", "all")
-FILE_ERROR_CODES = (IO_ERROR, SYNTAX_ERROR, INTERNAL_ERROR)
-"""Codes of findings about a file itself rather than a rule: selectable and ignorable too."""
 DEFAULT_EXCLUDE = tuple(sorted(SKIPPED_DIRS))
 """Names never searched; hidden folders and virtual environments are skipped whatever ``exclude`` says."""
 

@@ -12,13 +12,6 @@ from dataclasses import dataclass, field
 from rnnlint.ir import ModelCall, ModuleIR, Span
 from rnnlint.notebook import Notebook
 
-SYNTAX_ERROR = "E999"
-IO_ERROR = "E902"
-INTERNAL_ERROR = "RNN900"
-RUNTIME_ERROR = "RNN099"
-"""The pipeline's own codes: a file that cannot be parsed or read, an
-internal error, and a model Keras rejects although no rule fired."""
-
 
 @dataclass(frozen=True)
 class Confirmation:

@@ -29,8 +29,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rnnlint import suppressions
+from rnnlint.codes import INTERNAL_ERROR, IO_ERROR, RUNTIME_ERROR, SYNTAX_ERROR
 from rnnlint.config import Settings
-from rnnlint.findings import INTERNAL_ERROR, IO_ERROR, RUNTIME_ERROR, SYNTAX_ERROR, FileResult, Finding
+from rnnlint.findings import FileResult, Finding
 from rnnlint.ir import ModuleIR, Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError

@@ -52,6 +52,7 @@ class LazyPositions:
         self._anchors: dict[cst.CSTNode, tuple[int, int]] | None = None
         self._line_ends: list[tuple[int, int, cst.SimpleStatementLine]] | None = None
         self._lines: list[str] | None = None
+        self._def_lines: dict[cst.FunctionDef, int] | None = None
         self._ranges: dict[cst.CSTNode, tuple[Range, int]] = {}
         """Each node's range in the piece rendered alone, and the lines to add."""
         self._resolved: set[Hashable] = set()
@@ -151,6 +152,9 @@ class LazyPositions:
         name = re.escape(function.name.value)
         pattern = re.compile(rf"^([ \t]*)(?:async[ \t]+)?def[ \t]+{name}\b", re.MULTILINE)
         matches = list(pattern.finditer(self.source))
+        known = self._def_line(function) if len(matches) > 1 else None
+        if known is not None:  # Python's parser says which ``def`` this is: identical functions differ by line
+            matches = [m for m in matches if self.source.count("\n", 0, m.start()) + 1 == known] or matches
         for match in matches:
             indent = match.group(1)
             alone = self._alone(function, indent)
@@ -165,6 +169,29 @@ class LazyPositions:
             for node, position in positions.items():
                 self._ranges.setdefault(node, (position, offset))
             return
+
+    def _def_line(self, function: cst.FunctionDef) -> int | None:
+        """The line of ``function``'s ``def`` by Python's parser: both parsers
+        meet the same functions in the same order. None when Python cannot parse it."""
+        if self._def_lines is None:
+            self._def_lines = {}
+            tree = self._python_tree
+            if tree is None:
+                try:
+                    tree = ast.parse(self.source)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    tree = None
+            if tree is not None:
+                ours = _FunctionDefs()
+                self.module.visit(ours)
+                theirs = sorted(
+                    (node.lineno, node.col_offset)
+                    for node in ast.walk(tree)
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                )
+                if len(ours.found) == len(theirs):
+                    self._def_lines = {node: line for node, (line, _) in zip(ours.found, theirs, strict=True)}
+        return self._def_lines.get(function)
 
     def _alone(self, statement: cst.BaseStatement, indent: str) -> cst.Module:
         """``statement`` rendered alone, indented by ``indent`` inside an ``if True:``."""
@@ -186,6 +213,16 @@ class LazyPositions:
         self._resolved.add("module")
         self._ranges.clear()
         self._record(self.module, 0)
+
+
+class _FunctionDefs(cst.CSTVisitor):
+    """Every function definition, in the order of the source."""
+
+    def __init__(self) -> None:
+        self.found: list[cst.FunctionDef] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.found.append(node)
 
 
 def _render(module: cst.Module) -> tuple[dict[cst.CSTNode, Range], str]:

@@ -2,27 +2,33 @@
 
 Parsing with libcst is rnnlint's main cost, and most files of a project hold
 no recurrent model. Every finding needs Keras named in the code (``keras``,
-``tf.keras``, ``tf_keras``...) and one of:
-
-- a Keras model (its class is named ``Sequential`` or ``Model``, or it starts
-  from an ``Input``) with a recurrent layer (class names hold ``LSTM``,
-  ``GRU`` or ``RNN``; an alias is still imported by that name) or a
-  ``stateful`` argument, or with a ``reset_states`` call (RNN041);
-- a recurrent layer given ``batch_size`` (RNN040);
-- ``batch_input_shape`` (RNN040).
+``tf.keras``, ``tf_keras``...), and each rule declares the other words a file
+must name for it to fire (``Rule.words``): by default a Keras model (its class
+is named ``Sequential`` or ``Model``, or it starts from an ``Input``) and a
+recurrent layer (class names hold ``LSTM``, ``GRU`` or ``RNN``; an alias is
+still imported by that name) or a ``stateful`` argument.
 
 These are names in code, so words in strings and comments do not count:
 library code mentions LSTMs in every docstring. A file whose code has none of
-these words cannot produce a finding, and is not parsed.
+the words of any rule cannot produce a finding, and is not parsed.
 """
 
 from __future__ import annotations
 
 import re
 
+from rnnlint.rules import ALL_RULES
+from rnnlint.rules.base import Words
+
 KERAS = "keras"
-RECURRENT = ("LSTM", "GRU", "RNN", "stateful")
-MODEL = ("Sequential", "Model", "Input")
+
+
+def _alternatives() -> tuple[Words, ...]:
+    """Every rule's alternatives, once each, in code order."""
+    return tuple(dict.fromkeys(words for rule in ALL_RULES for words in rule.words))
+
+
+ALTERNATIVES = _alternatives()
 
 _STRINGS_AND_COMMENTS = re.compile(
     r'"""[\s\S]*?"""'  # triple-quoted strings first: they hold quotes
@@ -45,9 +51,11 @@ def may_concern_recurrent_models(source: str) -> bool:
 def _has_the_words(code: str) -> bool:
     if KERAS not in code:
         return False
-    if "batch_input_shape" in code:
-        return True
-    recurrent = any(marker in code for marker in RECURRENT)
-    if not recurrent:  # the case of most files: decided without looking for a model
-        return "reset_states" in code and any(marker in code for marker in MODEL)
-    return any(marker in code for marker in MODEL) or "batch_size" in code
+    found: dict[tuple[str, ...], bool] = {}  # each group is looked for once
+
+    def has(group: tuple[str, ...]) -> bool:
+        if group not in found:
+            found[group] = any(word in code for word in group)
+        return found[group]
+
+    return any(all(has(group) for group in words) for words in ALTERNATIVES)

@@ -16,10 +16,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rnnlint import pipeline
+from rnnlint.codes import INTERNAL_ERROR, IO_ERROR
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
-from rnnlint.findings import INTERNAL_ERROR, IO_ERROR, FileResult, Finding
+from rnnlint.findings import FileResult, Finding
 from rnnlint.ir import ModuleIR, Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.pipeline import check_bytes, check_file, decode, finish, syntax_error

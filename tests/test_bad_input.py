@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import Invoke
 
-from rnnlint.findings import INTERNAL_ERROR
+from rnnlint.codes import INTERNAL_ERROR
 from rnnlint.pipeline import check_file
 from rnnlint.rules import BY_CODE, select_rules
 

@@ -136,3 +136,11 @@ def test_lazy_positions_match_libcst(path: Path) -> None:
 
 def test_nested_decorated_tab_indented_and_same_named_functions() -> None:
     _check(TRICKY)
+
+
+def test_identical_functions_are_told_apart_by_their_line() -> None:
+    """Two methods with the same text (two model classes with the same ``call``):
+    rendering either alone matches both places, so Python's parser says which is which."""
+    method = "    @property\n    def units(self) -> int:\n        return self.lstm.units\n"
+    source = f"class A:\n    x: int = 3\n\n{method}\n\nclass B:\n    y: int = 3\n\n{method}"
+    _check(source)

@@ -12,7 +12,7 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from rnnlint.findings import INTERNAL_ERROR
+from rnnlint.codes import INTERNAL_ERROR
 from rnnlint.pipeline import check_source
 from rnnlint.rules import select_rules
 

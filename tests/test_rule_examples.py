@@ -1,10 +1,12 @@
-"""Every rule's own valid and invalid examples, run as Fixit runs its rules'."""
+"""Every rule's own valid, invalid and fix examples, run as Fixit runs its rules'."""
 
 from __future__ import annotations
 
 import pytest
 
-from rnnlint.rules import ALL_RULES, Example, Rule
+from rnnlint.findings import FileResult
+from rnnlint.pipeline import check_source
+from rnnlint.rules import ALL_RULES, Example, FixExample, Rule, select_rules
 from rnnlint.rules.base import DOC_SECTIONS
 from rnnlint.testing import describe, expected, found, run_source, static_only
 
@@ -42,3 +44,48 @@ def test_rule_is_documented(rule: type[Rule]) -> None:
 def test_codes_and_names_are_unique() -> None:
     assert len({rule.code for rule in ALL_RULES}) == len(ALL_RULES)
     assert len({rule.name for rule in ALL_RULES}) == len(ALL_RULES)
+
+
+FIX_CASES = [
+    pytest.param(rule, example, id=f"{rule.code}-fix-{index}")
+    for rule in ALL_RULES
+    for index, example in enumerate(rule.fix_examples)
+]
+
+
+@pytest.mark.parametrize(("rule", "example"), FIX_CASES)
+def test_fix_example(rule: type[Rule], example: FixExample) -> None:
+    """Through the real machinery (plan, apply, verify), as ``--fix`` runs it:
+    the rule's findings are fixable as declared, and the fixed code is the
+    expected one, without them."""
+    from rnnlint.fix.engine import fix_source
+
+    rules = select_rules()
+
+    def check(source: str) -> FileResult:
+        return check_source("example.py", source, rules, str(example.keras))
+
+    before = [f for f in check(example.code).findings if f.code == rule.code]
+    assert before, f"the fix example gives no {rule.code} finding"
+    wanted = "unsafe" if example.unsafe else "safe"
+    assert {f.fix_applicability for f in before} == {wanted}, describe(before)
+    outcome = fix_source(example.code, check, unsafe=example.unsafe)
+    assert outcome.source == example.fixed_code
+    assert not [f for f in outcome.result.findings if f.code == rule.code], describe(outcome.result.findings)
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=[rule.code for rule in ALL_RULES])
+def test_fix_is_declared_tested_and_documented(rule: type[Rule]) -> None:
+    """A rule with a fix has fix examples and says in its doc how safe the
+    fix is, as its fixer declares; a rule without one says there is none."""
+    from rnnlint.fix.registry import FIXERS
+
+    safety = rule.documentation().split("## Fix safety\n", 1)[1].lstrip()
+    if rule.fixer is None:
+        assert rule.code not in FIXERS and not rule.fix_examples
+        assert safety.startswith("There is no automatic fix"), f"{rule.code}: its Fix safety must say so"
+        return
+    assert rule.fix_examples, f"{rule.code} has a fix but no fix example"
+    applicability = FIXERS[rule.code].applicability
+    assert safety.startswith(f"The fix is {applicability}"), f"{rule.code}: Fix safety must say it is {applicability}"
+    assert any(example.unsafe == (applicability == "unsafe") for example in rule.fix_examples)

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rnnlint.codes import RUNTIME_ERROR
 from rnnlint.confirm.protocol import Probe, Shape
 from rnnlint.confirm.spec import (
     BATCH_PLACEHOLDER,
@@ -26,6 +27,7 @@ from rnnlint.confirm.spec import (
 from rnnlint.facts import batch_size_arg, fmt_shape, samples, x_value, y_value
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
+from rnnlint.rules import ALL_RULES
 from rnnlint.rules.rnn003_stateful_samples_not_divisible import VALIDATION_DATA_POSITION, VALIDATION_SPLIT_POSITION
 from rnnlint.rules.rnn040_keras3_removed_argument import REMOVED
 from rnnlint.shapes import infer
@@ -61,7 +63,7 @@ def plan_finding(finding: Finding, module: ModuleIR) -> Plan:
         raise NoPlan(str(error)) from None
 
 
-def plan_model(module: ModuleIR, model: Model, rule: str = "RNN099") -> Plan:
+def plan_model(module: ModuleIR, model: Model, rule: str = RUNTIME_ERROR) -> Plan:
     """Build ``model`` and call it on zeros of its declared input shape."""
     try:
         built = model_spec(model)
@@ -131,7 +133,7 @@ def _layer(module: ModuleIR, layer_id: int | None) -> Layer:
 
 
 def _plan_not_divisible(finding: Finding, module: ModuleIR) -> Plan:
-    """RNN003: fit/evaluate/predict on one full batch plus the user's remainder."""
+    """fit/evaluate/predict on one full batch plus the user's remainder."""
     call, model = _call(finding), _model(finding, module)
     built = model_spec(model)
     batch = _fixed_batch(built)
@@ -156,7 +158,7 @@ def _plan_not_divisible(finding: Finding, module: ModuleIR) -> Plan:
 
 
 def _plan_batch_mismatch(finding: Finding, module: ModuleIR) -> Plan:
-    """RNN004: the call's own batch size, on one full batch plus the remainder."""
+    """The call's own batch size, on one full batch plus the remainder."""
     call, model = _call(finding), _model(finding, module)
     built = model_spec(model)
     count = samples(x_value(call))
@@ -172,7 +174,7 @@ def _plan_batch_mismatch(finding: Finding, module: ModuleIR) -> Plan:
 
 
 def _plan_data_shape(finding: Finding, module: ModuleIR) -> Plan:
-    """RNN020/RNN021: one batch of data shaped as the program's."""
+    """One batch of data shaped as the program's."""
     call, model = _call(finding), _model(finding, module)
     built = model_spec(model)
     count = samples(x_value(call))
@@ -263,7 +265,7 @@ def _fixed_batch(built: BuildSpec) -> int:
 
 
 def _plan_state(finding: Finding, module: ModuleIR) -> Plan:
-    """RNN002/RNN005: what the state left by one batch does to the next."""
+    """What the state left by one batch does to the next."""
     built = model_spec(_model(finding, module))
     _fixed_batch(built)
     shapes = built.call_shapes
@@ -276,7 +278,7 @@ def _plan_state(finding: Finding, module: ModuleIR) -> Plan:
 
 
 def _plan_targets(finding: Finding, module: ModuleIR) -> Plan:
-    """RNN030/RNN031: train one batch against targets shaped as the program's."""
+    """Train one batch against targets shaped as the program's (a finding about no call: build the model)."""
     model = _model(finding, module)
     built = model_spec(model)
     if finding.call is None:
@@ -356,19 +358,31 @@ def raw_loss(module: ModuleIR, model: Model) -> str | None:
     return None
 
 
-PLANNERS: dict[str, Callable[[Finding, ModuleIR], Plan]] = {
-    "RNN001": _plan_build,
-    "RNN002": _plan_state,
-    "RNN003": _plan_not_divisible,
-    "RNN004": _plan_batch_mismatch,
-    "RNN005": _plan_state,
-    "RNN010": _plan_build,
-    "RNN011": _plan_build,
-    "RNN012": _plan_build,
-    "RNN020": _plan_data_shape,
-    "RNN021": _plan_data_shape,
-    "RNN030": _plan_targets,
-    "RNN031": _plan_targets,
-    "RNN040": _plan_removed_argument,
-    "RNN041": _plan_attribute,
+Planner = Callable[[Finding, ModuleIR], Plan]
+
+PLANNERS_BY_NAME: dict[str, Planner] = {
+    "build": _plan_build,
+    "removed-argument": _plan_removed_argument,
+    "attribute": _plan_attribute,
+    "not-divisible": _plan_not_divisible,
+    "batch-mismatch": _plan_batch_mismatch,
+    "data-shape": _plan_data_shape,
+    "state": _plan_state,
+    "targets": _plan_targets,
 }
+"""Every experiment, by the name a rule's ``Experiment.planner`` gives it."""
+
+
+def _planners() -> dict[str, Planner]:
+    planners = {}
+    for rule in ALL_RULES:
+        if rule.experiment is None:
+            continue
+        if rule.experiment.planner not in PLANNERS_BY_NAME:
+            raise KeyError(f"{rule.__module__}: no planner {rule.experiment.planner!r} in rnnlint.confirm.plan")
+        planners[rule.code] = PLANNERS_BY_NAME[rule.experiment.planner]
+    return planners
+
+
+PLANNERS: dict[str, Planner] = _planners()
+"""The experiment of each rule that declares one, by code."""

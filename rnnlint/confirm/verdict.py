@@ -12,30 +12,20 @@ import re
 from collections.abc import Callable
 
 from rnnlint.confirm.plan import Plan
-from rnnlint.confirm.protocol import Failure, Probe, Reply
+from rnnlint.confirm.protocol import Failure, Probe, Reply, Shape
 from rnnlint.confirm.versions import Versions
 from rnnlint.facts import fmt_shape, normalize_loss
 from rnnlint.findings import Confirmation, Finding
+from rnnlint.rules import ALL_RULES
 from rnnlint.rules.rnn030_sequence_output_vs_target import has_time_axis_mismatch
 from rnnlint.rules.rnn031_output_target_mismatch import target_problem
 
 CONFIRMED, NOT_REPRODUCED, UNCONFIRMED = "confirmed", "not-reproduced", "unconfirmed"
 
-_SHAPE_ERROR = r"ndim|incompatible|expected shape|[Dd]imensions must be equal|size-incompatible"
-_BATCH_ERROR = r"[Ii]ncompatible shapes|BroadcastGradientArgs|batch size|incompatible|merge|append|enters the loop"
-EXPECTED_ERRORS = {
-    "RNN001": r"stateful",
-    "RNN003": _BATCH_ERROR,
-    "RNN004": _BATCH_ERROR,
-    "RNN010": _SHAPE_ERROR,
-    "RNN011": _SHAPE_ERROR,
-    "RNN012": _SHAPE_ERROR,
-    "RNN020": _SHAPE_ERROR,
-    "RNN021": _SHAPE_ERROR,
-    "RNN040": r"Unrecognized keyword argument|not understood|unexpected keyword",
-    "RNN041": r"reset_states",
+EXPECTED_ERRORS: dict[str, str] = {
+    rule.code: rule.experiment.error for rule in ALL_RULES if rule.experiment is not None and rule.experiment.error
 }
-"""What the error Keras raises says, per rule (measured on Keras 2.21 and 3.15)."""
+"""What the error Keras raises says, per rule (each rule's ``Experiment.error``)."""
 
 EVIDENCE_THRESHOLD = 1e-6
 MEMORY_ERRORS = frozenset({"MemoryError", "ResourceExhaustedError"})
@@ -73,13 +63,14 @@ def _judge_error(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
         return UNCONFIRMED, f"rnnlint could not rebuild it: {failure.message}"
     if failure.stage in ("build", "compile") and plan.probe.kind == "run":
         return UNCONFIRMED, f"the model fails before the call the finding is about: {failure}"
-    if re.search(EXPECTED_ERRORS.get(finding.code, "."), failure.message):
+    expected = EXPECTED_ERRORS.get(finding.code)  # none declared: no error confirms it
+    if expected is not None and re.search(expected, failure.message):
         return CONFIRMED, str(failure) + (f" ({plan.ran})" if plan.probe.kind == "run" else "")
     return UNCONFIRMED, f"Keras failed with another error: {failure} ({plan.ran})"
 
 
 def _judge_not_divisible(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
-    """RNN003: a partial last batch makes Keras fail, except a last batch of
+    """A partial last batch makes Keras fail, except a last batch of
     exactly one sample, which Keras broadcasts against the state of a full
     batch without a word (the rule says so): there, the quiet run is the
     evidence, and predict() returns more rows than it was given."""
@@ -106,44 +97,57 @@ def _last_batches_of_one(probe: Probe, batch: int) -> bool:
     return bool(partial) and all(count % batch == 1 for count in partial)
 
 
-def _judge_state(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
-    """RNN002/RNN005: the state one batch leaves must change the next batch's output."""
-    if reply.failure is not None:
-        return UNCONFIRMED, f"the model does not run: {reply.failure}"
-    norm, effect = reply.state_norm or 0.0, reply.state_effect or 0.0
-    evidence = (
-        f"after batch 1 the states hold values up to {norm:.3g} and change batch 2's output by up to {effect:.3g}"
-    )
-    if norm <= EVIDENCE_THRESHOLD or effect <= EVIDENCE_THRESHOLD:
-        return NOT_REPRODUCED, f"{evidence}: batch order does not matter here ({plan.ran})"
-    if finding.code == "RNN002":
-        return CONFIRMED, f"{evidence}, so each shuffled batch starts from another sequence's state"
-    return CONFIRMED, f"{evidence}, so each epoch starts from the state the last one ended with"
+def _judge_state(conclusion: str) -> Callable[[Finding, Plan, Reply], tuple[str, str]]:
+    """The state one batch leaves must change the next batch's output; ``conclusion`` says what that does."""
+
+    def judge_state(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
+        if reply.failure is not None:
+            return UNCONFIRMED, f"the model does not run: {reply.failure}"
+        norm, effect = reply.state_norm or 0.0, reply.state_effect or 0.0
+        evidence = (
+            f"after batch 1 the states hold values up to {norm:.3g} and change batch 2's output by up to {effect:.3g}"
+        )
+        if norm <= EVIDENCE_THRESHOLD or effect <= EVIDENCE_THRESHOLD:
+            return NOT_REPRODUCED, f"{evidence}: batch order does not matter here ({plan.ran})"
+        return CONFIRMED, f"{evidence}, {conclusion}"
+
+    return judge_state
 
 
-def _judge_targets(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
-    """RNN030/RNN031: the real output against the targets; Keras raising also confirms."""
-    probe = plan.probe
-    if probe.kind == "build":
-        return _judge_single_softmax(plan, reply)
-    failure = reply.failure
-    if failure is not None:
-        if _not_keras(failure) or failure.stage in ("build", "compile"):
-            return UNCONFIRMED, f"the model does not build: {failure}"
-        return CONFIRMED, f"{failure} ({plan.ran})"
-    if not reply.output_shapes or not probe.y:
-        return UNCONFIRMED, "Keras ran but rnnlint could not read the output shape"
-    output, target = reply.output_shapes[0], probe.y[0]
-    loss = normalize_loss(probe.loss) or ""
-    trained = f"Keras trained without error{_loss_text(reply)}: output {fmt_shape(output)}, targets {fmt_shape(target)}"
-    if finding.code == "RNN030":
-        if has_time_axis_mismatch(output, target, loss):
-            return CONFIRMED, f"{trained}: the loss is broadcast across the time axis"
-        return NOT_REPRODUCED, f"{trained}: both have the same time axis"
-    problem = target_problem(output, target, loss)
-    if problem is not None:
-        return CONFIRMED, f"{trained}: {problem}"
-    return NOT_REPRODUCED, f"{trained}: they fit the loss"
+TargetsProblem = Callable[[Shape, Shape, str], str | None]
+"""What is wrong with training ``output`` against ``target`` under a loss, or None."""
+
+
+def _judge_targets(problem: TargetsProblem, fits: str) -> Callable[[Finding, Plan, Reply], tuple[str, str]]:
+    """The real output against the targets (``fits``: what to say when ``problem``
+    finds nothing); Keras raising also confirms."""
+
+    def judge_targets(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
+        probe = plan.probe
+        if probe.kind == "build":
+            return _judge_single_softmax(plan, reply)
+        failure = reply.failure
+        if failure is not None:
+            if _not_keras(failure) or failure.stage in ("build", "compile"):
+                return UNCONFIRMED, f"the model does not build: {failure}"
+            return CONFIRMED, f"{failure} ({plan.ran})"
+        if not reply.output_shapes or not probe.y:
+            return UNCONFIRMED, "Keras ran but rnnlint could not read the output shape"
+        output, target = reply.output_shapes[0], probe.y[0]
+        loss = normalize_loss(probe.loss) or ""
+        trained = (
+            f"Keras trained without error{_loss_text(reply)}: output {fmt_shape(output)}, targets {fmt_shape(target)}"
+        )
+        found = problem(output, target, loss)
+        if found is not None:
+            return CONFIRMED, f"{trained}: {found}"
+        return NOT_REPRODUCED, f"{trained}: {fits}"
+
+    return judge_targets
+
+
+def _time_axis_problem(output: Shape, target: Shape, loss: str) -> str | None:
+    return "the loss is broadcast across the time axis" if has_time_axis_mismatch(output, target, loss) else None
 
 
 def _judge_single_softmax(plan: Plan, reply: Reply) -> tuple[str, str]:
@@ -160,17 +164,35 @@ def _loss_text(reply: Reply) -> str:
 
 
 def runtime_error(reply: Reply) -> Failure | None:
-    """For RNN099: the error Keras raised building or calling a model, if any."""
+    """For ``--confirm=all``: the error Keras raised building or calling a model, if any."""
     failure = reply.failure
     if failure is None or _not_keras(failure) or failure.type in MEMORY_ERRORS:
         return None
     return failure
 
 
-JUDGES: dict[str, Callable[[Finding, Plan, Reply], tuple[str, str]]] = {
-    "RNN002": _judge_state,
-    "RNN003": _judge_not_divisible,
-    "RNN005": _judge_state,
-    "RNN030": _judge_targets,
-    "RNN031": _judge_targets,
+Judge = Callable[[Finding, Plan, Reply], tuple[str, str]]
+
+JUDGES_BY_NAME: dict[str, Judge] = {
+    "not-divisible": _judge_not_divisible,
+    "shuffled-state": _judge_state("so each shuffled batch starts from another sequence's state"),
+    "carried-state": _judge_state("so each epoch starts from the state the last one ended with"),
+    "time-axis": _judge_targets(_time_axis_problem, "both have the same time axis"),
+    "targets": _judge_targets(target_problem, "they fit the loss"),
 }
+"""Every evidence judge, by the name a rule's ``Experiment.judge`` gives it."""
+
+
+def _judges() -> dict[str, Judge]:
+    judges = {}
+    for rule in ALL_RULES:
+        if rule.experiment is None or rule.experiment.judge is None:
+            continue
+        if rule.experiment.judge not in JUDGES_BY_NAME:
+            raise KeyError(f"{rule.__module__}: no judge {rule.experiment.judge!r} in rnnlint.confirm.verdict")
+        judges[rule.code] = JUDGES_BY_NAME[rule.experiment.judge]
+    return judges
+
+
+JUDGES: dict[str, Judge] = _judges()
+"""The evidence judge of each rule that declares one, by code; the others are judged by the error Keras raises."""

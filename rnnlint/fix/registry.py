@@ -1,27 +1,25 @@
-"""Every fix, by the code of the rule whose findings it repairs."""
+"""Every fix, by the code of the rule whose findings it repairs: each rule
+names its fix module (``Rule.fixer``), whose ``FIXER`` is loaded here, when
+fixing or annotating findings with their fixability."""
 
 from __future__ import annotations
 
-from rnnlint.fix import (
-    rnn001_stateful_without_batch_size,
-    rnn002_stateful_fit_shuffle,
-    rnn004_stateful_batch_size_mismatch,
-    rnn011_stacked_rnn_missing_return_sequences,
-    rnn030_sequence_output_vs_target,
-    rnn040_keras3_removed_argument,
-    rnn041_keras3_model_reset_states,
-)
-from rnnlint.fix.base import Fixer
+import importlib
 
-FIXERS: dict[str, Fixer] = {
-    fixer.code: fixer
-    for fixer in (
-        rnn001_stateful_without_batch_size.FIXER,
-        rnn002_stateful_fit_shuffle.FIXER,
-        rnn004_stateful_batch_size_mismatch.FIXER,
-        rnn011_stacked_rnn_missing_return_sequences.FIXER,
-        rnn030_sequence_output_vs_target.FIXER,
-        rnn040_keras3_removed_argument.FIXER,
-        rnn041_keras3_model_reset_states.FIXER,
-    )
-}
+from rnnlint.fix.base import Fixer
+from rnnlint.rules import ALL_RULES
+
+
+def _fixers() -> dict[str, Fixer]:
+    fixers = {}
+    for rule in ALL_RULES:
+        if rule.fixer is None:
+            continue
+        fixer = getattr(importlib.import_module(rule.fixer), "FIXER", None)
+        if not isinstance(fixer, Fixer) or fixer.code != rule.code:
+            raise TypeError(f"{rule.fixer} must define FIXER, a Fixer for {rule.code}")
+        fixers[rule.code] = fixer
+    return fixers
+
+
+FIXERS: dict[str, Fixer] = _fixers()

@@ -1,42 +1,55 @@
-"""The rule registry: every rule, in code order."""
+"""The rules, discovered: every ``rnnNNN_*`` module of this package holds one
+``Rule`` subclass whose code is ``RNNNNN``. Nothing lists them by hand, so a
+new rule file is a new rule; a module that breaks that pattern stops the
+import with the reason (tests/test_rule_registry.py)."""
 
 from __future__ import annotations
 
-from rnnlint.findings import Finding
-from rnnlint.rules.base import Example, Rule
-from rnnlint.rules.rnn001_stateful_without_batch_size import StatefulWithoutBatchSize
-from rnnlint.rules.rnn002_stateful_fit_shuffle import StatefulFitShuffle
-from rnnlint.rules.rnn003_stateful_samples_not_divisible import StatefulSamplesNotDivisible
-from rnnlint.rules.rnn004_stateful_batch_size_mismatch import StatefulBatchSizeMismatch
-from rnnlint.rules.rnn005_stateful_loop_without_reset import StatefulLoopWithoutReset
-from rnnlint.rules.rnn010_rnn_input_rank import RnnInputRank
-from rnnlint.rules.rnn011_stacked_rnn_missing_return_sequences import StackedRnnMissingReturnSequences
-from rnnlint.rules.rnn012_input_shape_includes_batch import InputShapeIncludesBatch
-from rnnlint.rules.rnn020_data_rank import DataRank
-from rnnlint.rules.rnn021_data_shape_mismatch import DataShapeMismatch
-from rnnlint.rules.rnn030_sequence_output_vs_target import SequenceOutputVsTarget
-from rnnlint.rules.rnn031_output_target_mismatch import OutputTargetMismatch
-from rnnlint.rules.rnn040_keras3_removed_argument import Keras3RemovedArgument
-from rnnlint.rules.rnn041_keras3_model_reset_states import Keras3ModelResetStates
-from rnnlint.rules.rnn099_runtime_error import RuntimeErrorInKeras
+import importlib
+import pkgutil
+import re
 
-ALL_RULES: tuple[type[Rule], ...] = (
-    StatefulWithoutBatchSize,
-    StatefulFitShuffle,
-    StatefulSamplesNotDivisible,
-    StatefulBatchSizeMismatch,
-    StatefulLoopWithoutReset,
-    RnnInputRank,
-    StackedRnnMissingReturnSequences,
-    InputShapeIncludesBatch,
-    DataRank,
-    DataShapeMismatch,
-    SequenceOutputVsTarget,
-    OutputTargetMismatch,
-    Keras3RemovedArgument,
-    Keras3ModelResetStates,
-    RuntimeErrorInKeras,
-)
+from rnnlint.findings import Finding
+from rnnlint.rules.base import Example, Experiment, FixExample, Rule
+
+RULE_MODULE = re.compile(r"rnn(?P<number>[0-9]{3})_\w+")
+
+
+class RuleError(Exception):
+    """A rule module that does not hold exactly one rule matching its name."""
+
+
+def discover(package: str) -> tuple[type[Rule], ...]:
+    """The rules of ``package``'s ``rnnNNN_*`` modules, in code order."""
+    path = importlib.import_module(package).__path__
+    rules: dict[str, type[Rule]] = {}
+    for info in sorted(pkgutil.iter_modules(path), key=lambda info: info.name):
+        match = RULE_MODULE.fullmatch(info.name)
+        if match is None:
+            continue
+        rule = _rule_of(f"{package}.{info.name}")
+        if rule.code != f"RNN{match.group('number')}":
+            raise RuleError(f"{package}.{info.name}: its rule's code is {rule.code}, not RNN{match.group('number')}")
+        if rule.code in rules:
+            raise RuleError(f"{package}.{info.name}: code {rule.code} is also {rules[rule.code].__module__}'s")
+        rules[rule.code] = rule
+    return tuple(rules[code] for code in sorted(rules))
+
+
+def _rule_of(name: str) -> type[Rule]:
+    module = importlib.import_module(name)
+    found = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, Rule) and value.__module__ == name and "code" in vars(value)
+    ]
+    if len(found) != 1:
+        holds = ", ".join(rule.__name__ for rule in found) or "no rule"
+        raise RuleError(f"{name}: a rule module holds exactly one Rule subclass with a code; it holds {holds}")
+    return found[0]
+
+
+ALL_RULES: tuple[type[Rule], ...] = discover(__name__)
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 
@@ -53,4 +66,14 @@ def select_rules(select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> 
     return chosen
 
 
-__all__ = ["ALL_RULES", "BY_CODE", "Example", "Finding", "Rule", "select_rules"]
+__all__ = [
+    "ALL_RULES",
+    "BY_CODE",
+    "Example",
+    "Experiment",
+    "Finding",
+    "FixExample",
+    "Rule",
+    "RuleError",
+    "select_rules",
+]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape, model_batch, stateful_layers, training_batch_size
 from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, Example, Experiment, FixExample, Rule
 from rnnlint.shapes import infer
 from rnnlint.values import is_int
 
@@ -16,6 +16,8 @@ class StatefulWithoutBatchSize(Rule):
     code = "RNN001"
     name = "stateful-without-batch-size"
     summary = "A stateful recurrent layer needs a model with a fixed batch size."
+    experiment = Experiment("build", BUILD_AND_CALL, KERAS_RAISES, error=r"stateful")
+    fixer = "rnnlint.fix.rnn001_stateful_without_batch_size"
     doc = """
     ## What it does
     Finds `stateful=True` recurrent layers in models whose input declares no
@@ -41,6 +43,18 @@ class StatefulWithoutBatchSize(Rule):
     model.add(LSTM(32, stateful=True))
     ```
     Keras 2: `LSTM(32, stateful=True, batch_input_shape=(32, 8, 16))`.
+
+    ## Fix safety
+    The fix is unsafe: the model then accepts no other batch size. It gives the
+    model the batch size that every `fit`, `evaluate` and `predict` call uses,
+    in the form of the Keras version judged for: under Keras 3,
+    `Input(shape=(t, f))` becomes `Input(batch_shape=(b, t, f))`, and a
+    Sequential model's first-layer `input_shape=(t, f)` moves to an
+    `Input(batch_shape=(b, t, f))` in front of it; under Keras 2, the first
+    layer's `input_shape=` becomes `batch_input_shape=`. A shape not written as
+    a tuple gets `batch_size=b` next to it. There is no fix when no such call
+    feeds arrays, when the calls disagree, or when their batch size is not
+    known.
 
     ## References
     - https://keras.io/api/layers/recurrent_layers/lstm/ (`stateful`)
@@ -89,6 +103,66 @@ class StatefulWithoutBatchSize(Rule):
             model = tf.keras.Model(inputs, outputs)
             """,
             keras=2,
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(shape=(5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            unsafe=True,
+        ),
+        FixExample(
+            """
+            import numpy as np
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.layers.LSTM(8, stateful=True, input_shape=(5, 2)))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            """
+            import numpy as np
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.layers.LSTM(8, stateful=True, batch_input_shape=(4, 5, 2)))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            keras=2,
+            unsafe=True,
+        ),
+        FixExample(
+            """
+            import numpy as np
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.layers.LSTM(8, stateful=True, input_shape=(5, 2)))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            """
+            import numpy as np
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.Input(batch_shape=(4, 5, 2)))
+            model.add(keras.layers.LSTM(8, stateful=True))
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
+            unsafe=True,
         ),
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import feeds_arrays, is_stateful, x_value
 from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import Example, Experiment, FixExample, Rule
 from rnnlint.values import DatasetValue
 
 SHUFFLE_POSITION = 8
@@ -18,6 +18,13 @@ class StatefulFitShuffle(Rule):
     code = "RNN002"
     name = "stateful-fit-shuffle"
     summary = "fit on a stateful model must not shuffle its samples."
+    experiment = Experiment(
+        "state",
+        "run batch 1, then batch 2 with the state batch 1 left and with fresh states",
+        "the state is non-zero and changes batch 2's output",
+        judge="shuffled-state",
+    )
+    fixer = "rnnlint.fix.rnn002_stateful_fit_shuffle"
     doc = """
     ## What it does
     Finds `fit` calls on stateful models that shuffle the training samples:
@@ -40,6 +47,12 @@ class StatefulFitShuffle(Rule):
     ```python
     model.fit(x, y, batch_size=32, epochs=10, shuffle=False)
     ```
+
+    ## Fix safety
+    The fix is safe: it passes `shuffle=False` to `fit`, and a stateful model
+    needs its batches in order. A `tf.data` dataset built with `.shuffle()` is
+    not fixed: where the pipeline is built, and whether it is reused elsewhere,
+    is for you to decide.
 
     ## References
     - https://keras.io/api/models/model_training_apis/#fit-method (`shuffle`)
@@ -95,6 +108,25 @@ class StatefulFitShuffle(Rule):
             model.compile(loss="mse", optimizer="adam")
             model.fit(ds, epochs=3)  # expect: RNN002
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4)
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            """,
         ),
     )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rnnlint.facts import BATCHED, batch_size_arg, feeds_arrays, samples, stateful_models, x_value
 from rnnlint.findings import Finding
 from rnnlint.ir import ModelCall, ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import BATCH_ERROR, Example, Experiment, Rule
 from rnnlint.values import is_int
 
 VALIDATION_SPLIT_POSITION = 6
@@ -19,6 +19,15 @@ class StatefulSamplesNotDivisible(Rule):
     code = "RNN003"
     name = "stateful-samples-not-divisible"
     summary = "A stateful model's batch size must divide every sample count it sees."
+    experiment = Experiment(
+        "not-divisible",
+        "run the call (`fit`, `evaluate`, `predict`, `*_on_batch`) with the batch size the code uses, on one full "
+        "batch plus your remainder (37 samples instead of 325; with `validation_split`, the smallest count that "
+        "leaves the same remainders)",
+        "Keras fails on the batch, or runs a last batch of one sample against the state of a full batch",
+        error=BATCH_ERROR,
+        judge="not-divisible",
+    )
     doc = """
     ## What it does
     Checks that the fixed batch size of a stateful model divides the number of
@@ -44,6 +53,10 @@ class StatefulSamplesNotDivisible(Rule):
     ```python
     model.fit(x[:320], y[:320], batch_size=32, shuffle=False)
     ```
+
+    ## Fix safety
+    There is no automatic fix: which samples to drop or add, or which batch size to
+    use instead, is for you to decide.
 
     ## References
     - https://keras.io/getting_started/faq/#how-can-i-use-stateful-rnns

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import BATCHED, batch_size_arg, batch_size_given, feeds_arrays, samples, stateful_models, x_value
 from rnnlint.findings import Finding
 from rnnlint.ir import ModelCall, ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import BATCH_ERROR, Example, Experiment, FixExample, Rule
 from rnnlint.values import is_int
 
 ON_BATCH = ("train_on_batch", "test_on_batch", "predict_on_batch")
@@ -17,6 +17,14 @@ class StatefulBatchSizeMismatch(Rule):
     code = "RNN004"
     name = "stateful-batch-size-mismatch"
     summary = "Calls on a stateful model must use the model's fixed batch size."
+    experiment = Experiment(
+        "batch-mismatch",
+        "run the call (`fit`, `evaluate`, `predict`, `*_on_batch`) with the batch size the code uses, on one full "
+        "batch plus your remainder",
+        "Keras fails on the batch",
+        error=BATCH_ERROR,
+    )
+    fixer = "rnnlint.fix.rnn004_stateful_batch_size_mismatch"
     doc = """
     ## What it does
     Finds `fit`, `evaluate`, `predict` and `*_on_batch` calls on a stateful
@@ -43,6 +51,12 @@ class StatefulBatchSizeMismatch(Rule):
     ```python
     model.predict(x_test, batch_size=1)
     ```
+
+    ## Fix safety
+    The fix is unsafe: it sets `batch_size=` of `fit`, `evaluate` or `predict`
+    to the model's fixed batch size, which changes how many samples each step
+    sees. `train_on_batch`, `test_on_batch` and `predict_on_batch` calls are
+    never fixed: their data must change.
 
     ## References
     - https://keras.io/api/models/model_training_apis/#predict-method (`batch_size` defaults to 32)
@@ -87,6 +101,28 @@ class StatefulBatchSizeMismatch(Rule):
             model.fit(np.zeros((320, 8, 16)), np.zeros((320, 4)), batch_size=64, shuffle=False)  # expect: RNN004
             model.train_on_batch(np.zeros((16, 8, 16)), np.zeros((16, 4)))  # expect: RNN004
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=8, shuffle=False)
+            predictions = model.predict(np.zeros((40, 5, 2)))
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+            predictions = model.predict(np.zeros((40, 5, 2)), batch_size=4)
+            """,
+            unsafe=True,
         ),
     )
 

@@ -7,13 +7,19 @@ from collections.abc import Iterator
 from rnnlint.facts import is_stateful
 from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModelCall, ModuleIR, Span
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import Example, Experiment, Rule
 
 
 class StatefulLoopWithoutReset(Rule):
     code = "RNN005"
     name = "stateful-loop-without-reset"
     summary = "A manual epoch loop on a stateful model must reset its states."
+    experiment = Experiment(
+        "state",
+        "run batch 1, then batch 2 with the state batch 1 left and with fresh states",
+        "the state is non-zero and changes batch 2's output",
+        judge="carried-state",
+    )
     doc = """
     ## What it does
     Finds `fit` calls inside a loop (and `train_on_batch` calls inside a loop
@@ -38,6 +44,10 @@ class StatefulLoopWithoutReset(Rule):
         model.fit(x, y, epochs=1, batch_size=1, shuffle=False)
         model.reset_states()  # Keras 3: reset each recurrent layer
     ```
+
+    ## Fix safety
+    There is no automatic fix: where each sequence starts in your loop is for you to
+    say.
 
     ## References
     - https://keras.io/getting_started/faq/#how-can-i-use-stateful-rnns

@@ -8,7 +8,7 @@ from rnnlint.facts import fmt_shape, producer, recurrent_core
 from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModuleIR, Node
 from rnnlint.kerasnames import CONV_RECURRENT
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, SHAPE_ERROR, Example, Experiment, Rule
 from rnnlint.rules.rnn011_stacked_rnn_missing_return_sequences import returns_last_output_only
 from rnnlint.rules.rnn012_input_shape_includes_batch import includes_batch
 from rnnlint.shapes import Shape, infer
@@ -18,6 +18,7 @@ class RnnInputRank(Rule):
     code = "RNN010"
     name = "rnn-input-rank"
     summary = "Recurrent layers take 3-D input: (batch, timesteps, features)."
+    experiment = Experiment("build", BUILD_AND_CALL, KERAS_RAISES, error=SHAPE_ERROR)
     doc = """
     ## What it does
     Finds recurrent layers (LSTM, GRU, SimpleRNN, RNN, and those inside
@@ -43,6 +44,10 @@ class RnnInputRank(Rule):
     model.add(Conv1D(64, 3, input_shape=(60, 8)))
     model.add(LSTM(50))
     ```
+
+    ## Fix safety
+    There is no automatic fix: whether the data lacks an axis or the model a layer
+    is for you to decide.
 
     ## References
     - https://keras.io/api/layers/recurrent_layers/lstm/ (Call arguments: `inputs`)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape, producer, recurrent_core
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, SHAPE_ERROR, Example, Experiment, FixExample, Rule
 from rnnlint.shapes import infer
 
 
@@ -15,6 +15,8 @@ class StackedRnnMissingReturnSequences(Rule):
     code = "RNN011"
     name = "stacked-rnn-missing-return-sequences"
     summary = "A recurrent layer that feeds another must return sequences."
+    experiment = Experiment("build", BUILD_AND_CALL, KERAS_RAISES, error=SHAPE_ERROR)
+    fixer = "rnnlint.fix.rnn011_stacked_rnn_missing_return_sequences"
     doc = """
     ## What it does
     Finds a recurrent layer (possibly inside Bidirectional) whose output goes,
@@ -37,6 +39,11 @@ class StackedRnnMissingReturnSequences(Rule):
     model.add(LSTM(64, return_sequences=True, input_shape=(10, 8)))
     model.add(LSTM(32))
     ```
+
+    ## Fix safety
+    The fix is safe: it adds `return_sequences=True` to the recurrent layer
+    that feeds another, without which the model cannot be built. Inside
+    `Bidirectional`, the wrapped layer gets it.
 
     ## References
     - https://keras.io/api/layers/recurrent_layers/lstm/ (`return_sequences`)
@@ -74,6 +81,31 @@ class StackedRnnMissingReturnSequences(Rule):
                 layers.Bidirectional(layers.GRU(16)),
             ])
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import keras
+            from keras import layers
+            model = keras.Sequential([
+                keras.Input(shape=(10, 3)),
+                layers.LSTM(32),
+                layers.Bidirectional(layers.LSTM(16)),
+                layers.Dense(1),
+            ])
+            """,
+            """
+            import keras
+            from keras import layers
+            model = keras.Sequential([
+                keras.Input(shape=(10, 3)),
+                layers.LSTM(32, return_sequences=True),
+                layers.Bidirectional(layers.LSTM(16)),
+                layers.Dense(1),
+            ])
+            """,
         ),
     )
 

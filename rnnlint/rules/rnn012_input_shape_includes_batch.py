@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import BATCHED, batch_size_arg, fmt_shape, producer, recurrent_core, x_value
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, SHAPE_ERROR, Example, Experiment, Rule
 from rnnlint.shapes import as_dims
 from rnnlint.values import ArrayValue, is_int
 
@@ -16,6 +16,7 @@ class InputShapeIncludesBatch(Rule):
     code = "RNN012"
     name = "input-shape-includes-batch"
     summary = "input_shape describes one sample: it must not include the batch size."
+    experiment = Experiment("build", BUILD_AND_CALL, KERAS_RAISES, error=SHAPE_ERROR)
     doc = """
     ## What it does
     Finds a recurrent first layer whose `input_shape` (or `Input(shape=...)`)
@@ -41,6 +42,9 @@ class InputShapeIncludesBatch(Rule):
     To fix the batch size too (stateful models), use
     `keras.Input(batch_shape=(b, 20, 3))` (Keras 3) or
     `batch_input_shape=(b, 20, 3)` (Keras 2).
+
+    ## Fix safety
+    There is no automatic fix: which axis is the batch size is for you to confirm.
 
     ## References
     - https://keras.io/getting_started/sequential_model_guide/ (specifying the input shape)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape, is_recurrent_model, shapes_ok, x_value
 from rnnlint.findings import Finding
 from rnnlint.ir import ModelCall, ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import SHAPE_ERROR, Example, Experiment, Rule
 from rnnlint.shapes import infer
 from rnnlint.values import ArrayValue, is_int
 
@@ -34,6 +34,9 @@ class DataRank(Rule):
     code = "RNN020"
     name = "data-rank"
     summary = "Data given to a recurrent model must have the rank of its input."
+    experiment = Experiment(
+        "data-shape", "run the call on one batch shaped as your data", "Keras rejects the data", error=SHAPE_ERROR
+    )
     doc = """
     ## What it does
     Compares the rank of the arrays given to `fit`, `evaluate`, `predict` and
@@ -58,6 +61,10 @@ class DataRank(Rule):
     X = X.reshape((X.shape[0], 1, X.shape[1]))  # (100, 1, 8)
     model.fit(X, y)
     ```
+
+    ## Fix safety
+    There is no automatic fix: how to window or reshape your data is for you to
+    decide.
 
     ## References
     - https://keras.io/api/layers/recurrent_layers/lstm/ (Call arguments: `inputs`)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape
 from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import SHAPE_ERROR, Example, Experiment, Rule
 from rnnlint.rules.rnn020_data_rank import model_inputs_and_data
 from rnnlint.values import is_int
 
@@ -18,6 +18,9 @@ class DataShapeMismatch(Rule):
     code = "RNN021"
     name = "data-shape-mismatch"
     summary = "The data's timesteps and features must match the model's input."
+    experiment = Experiment(
+        "data-shape", "run the call on one batch shaped as your data", "Keras rejects the data", error=SHAPE_ERROR
+    )
     doc = """
     ## What it does
     Compares each axis but the first of the arrays given to `fit`, `evaluate`,
@@ -40,6 +43,10 @@ class DataShapeMismatch(Rule):
     model.add(LSTM(32, input_shape=(8, 3)))
     model.fit(np.zeros((64, 8, 3)), y)
     ```
+
+    ## Fix safety
+    There is no automatic fix: whether the data or the model is wrong is for you to
+    decide.
 
     ## References
     - https://keras.io/api/layers/recurrent_layers/lstm/

@@ -16,7 +16,7 @@ from rnnlint.facts import (
 )
 from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModelCall, ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import Example, Experiment, FixExample, Rule
 from rnnlint.shapes import Shape, infer
 from rnnlint.values import ArrayValue, Unknown, is_int
 
@@ -56,6 +56,13 @@ class SequenceOutputVsTarget(Rule):
     code = "RNN030"
     name = "sequence-output-vs-target"
     summary = "Per-timestep outputs need per-timestep targets, and the reverse."
+    experiment = Experiment(
+        "targets",
+        "`train_on_batch` against targets shaped as yours, with your loss",
+        "Keras fails, or trains while the real output shape does not fit the targets (the loss broadcasts)",
+        judge="time-axis",
+    )
+    fixer = "rnnlint.fix.rnn030_sequence_output_vs_target"
     doc = """
     ## What it does
     Finds models whose output keeps a time axis, `(batch, timesteps, units)`,
@@ -82,6 +89,13 @@ class SequenceOutputVsTarget(Rule):
     model.fit(X, y)
     ```
     or give `y` the shape `(800, 12, 1)` if you want one prediction per step.
+
+    ## Fix safety
+    The fix is unsafe: the model's output changes shape. When the model
+    outputs a sequence but the targets hold one value per sample, it sets
+    `return_sequences=False` on the last recurrent layer. The other direction
+    (one output per sample, targets per timestep) is a design change and is
+    not fixed.
 
     ## References
     - https://keras.io/api/layers/recurrent_layers/lstm/ (`return_sequences`)
@@ -149,6 +163,34 @@ class SequenceOutputVsTarget(Rule):
             model.compile(loss="mse", optimizer="adam")
             model.fit(np.random.rand(800, 12, 5), np.random.rand(800, 12, 1))
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([
+                keras.Input(shape=(12, 3)),
+                keras.layers.LSTM(16, return_sequences=True),
+                keras.layers.Dense(1),
+            ])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((100, 12, 3)), np.zeros((100, 1)))
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([
+                keras.Input(shape=(12, 3)),
+                keras.layers.LSTM(16, return_sequences=False),
+                keras.layers.Dense(1),
+            ])
+            model.compile(loss="mse", optimizer="adam")
+            model.fit(np.zeros((100, 12, 3)), np.zeros((100, 1)))
+            """,
+            unsafe=True,
         ),
     )
 

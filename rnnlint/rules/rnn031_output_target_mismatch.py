@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape, is_recurrent_model, is_sparse
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import Example, Experiment, Rule
 from rnnlint.rules.rnn030_sequence_output_vs_target import has_time_axis_mismatch, outputs_and_targets
 from rnnlint.values import is_int
 
@@ -16,6 +16,13 @@ class OutputTargetMismatch(Rule):
     code = "RNN031"
     name = "output-target-mismatch"
     summary = "The last layer must produce what the loss compares with the targets."
+    experiment = Experiment(
+        "targets",
+        "`train_on_batch` against targets shaped as yours, with your loss",
+        "Keras fails, or trains while the real output shape does not fit the targets (the loss broadcasts)",
+        judge="targets",
+        cases=(("softmax over one unit", "call the model", "every output is 1.0"),),
+    )
     doc = """
     ## What it does
     Checks the model's last layer against the targets and the loss: its width
@@ -42,6 +49,10 @@ class OutputTargetMismatch(Rule):
     model.add(Dense(3, activation="softmax"))
     model.compile(loss="categorical_crossentropy", optimizer="adam")
     ```
+
+    ## Fix safety
+    There is no automatic fix: the last layer, the loss and the labels must agree,
+    and which of them is wrong is for you to decide.
 
     ## References
     - https://keras.io/api/losses/probabilistic_losses/

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rnnlint.facts import fmt_shape, is_recurrent_model, recurrent_core
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import RECURRENT_WORDS, Example, Experiment, FixExample, Rule
 from rnnlint.shapes import as_dims
 
 REMOVED = ("batch_input_shape", "batch_size")
@@ -17,6 +17,15 @@ class Keras3RemovedArgument(Rule):
     code = "RNN040"
     name = "keras3-removed-argument"
     summary = "Keras 3 layers take no batch_input_shape= or batch_size=."
+    words = ((("batch_input_shape",),), (RECURRENT_WORDS, ("batch_size",)))
+    """Any layer given ``batch_input_shape``, or a recurrent layer given ``batch_size``, even outside a model."""
+    experiment = Experiment(
+        "removed-argument",
+        "create the layer with the removed argument exactly as written (`batch_input_shape=(32, 8, 16)`)",
+        'Keras 3 raises "Unrecognized keyword arguments"',
+        error=r"Unrecognized keyword argument|not understood|unexpected keyword",
+    )
+    fixer = "rnnlint.fix.rnn040_keras3_removed_argument"
     doc = """
     ## What it does
     Under Keras 3, finds `batch_input_shape=` or `batch_size=` passed to a layer
@@ -40,6 +49,14 @@ class Keras3RemovedArgument(Rule):
     model.add(LSTM(32, stateful=True))
     ```
     or `keras.Input(shape=(8, 16), batch_size=32)`.
+
+    ## Fix safety
+    The fix is safe: Keras 2 builds the same model, and Keras 3 can build it
+    at all. The first layer's `batch_input_shape=(b, t, f)` moves to a
+    `keras.Input(batch_shape=(b, t, f))` in front of it, and `batch_size=b`
+    with `input_shape=(t, f)` to `keras.Input(shape=(t, f), batch_size=b)`;
+    the expressions move as written, and `Input` is imported the way the file
+    imports its layers. The argument on any other layer is not fixed.
 
     ## References
     - https://keras.io/guides/migrating_to_keras_3/
@@ -76,6 +93,26 @@ class Keras3RemovedArgument(Rule):
             from keras import layers
             lstm = layers.LSTM(4, input_shape=(5, 2), batch_size=10)  # expect: RNN040
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            from keras.models import Sequential
+            from keras.layers import LSTM, Dense
+            model = Sequential()
+            model.add(LSTM(32, stateful=True, batch_input_shape=(32, 8, 16)))
+            model.add(Dense(10, activation="softmax"))
+            """,
+            """
+            from keras.models import Sequential
+            from keras.layers import LSTM, Dense, Input
+            model = Sequential()
+            model.add(Input(batch_shape=(32, 8, 16)))
+            model.add(LSTM(32, stateful=True))
+            model.add(Dense(10, activation="softmax"))
+            """,
         ),
     )
 

@@ -6,13 +6,22 @@ from collections.abc import Iterator
 
 from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR
-from rnnlint.rules.base import Example, Rule
+from rnnlint.rules.base import MODEL_WORDS, Example, Experiment, FixExample, Rule
 
 
 class Keras3ModelResetStates(Rule):
     code = "RNN041"
     name = "keras3-model-reset-states"
     summary = "Keras 3 models have no reset_states(); reset the recurrent layers."
+    words = ((("reset_states",), MODEL_WORDS),)
+    """A ``reset_states`` call and a model, with or without a recurrent layer."""
+    experiment = Experiment(
+        "attribute",
+        "build the model as the class you used (`Sequential` or `Model`), look up `reset_states`",
+        "Keras raises AttributeError",
+        error=r"reset_states",
+    )
+    fixer = "rnnlint.fix.rnn041_keras3_model_reset_states"
     doc = """
     ## What it does
     Under Keras 3, finds `model.reset_states()` calls on a model.
@@ -43,6 +52,15 @@ class Keras3ModelResetStates(Rule):
                 layer.reset_state()
     ```
 
+    ## Fix safety
+    The fix is safe: it resets exactly the layers Keras 2 reset. The
+    `model.reset_states()` statement becomes the loop Keras 2 ran inside it,
+    written for Keras 3: each layer of the model that is stateful and has
+    `reset_state` calls `reset_state()` (a non-stateful `Bidirectional` would
+    raise, and a preprocessing layer's `reset_state()` clears what `adapt`
+    learnt). A call that is not a whole statement on its own line, such as one
+    whose result is used, is not fixed.
+
     ## References
     - https://keras.io/api/layers/recurrent_layers/lstm/
     - https://keras.io/guides/migrating_to_keras_3/
@@ -72,6 +90,31 @@ class Keras3ModelResetStates(Rule):
             model = keras.Sequential([keras.Input(batch_shape=(8, 15, 2)), keras.layers.LSTM(4, stateful=True)])
             model.reset_states()  # expect: RNN041
             """
+        ),
+    )
+
+    fix_examples = (
+        FixExample(
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            for epoch in range(10):
+                model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+                model.reset_states()
+            """,
+            """
+            import numpy as np
+            import keras
+            model = keras.Sequential([keras.Input(batch_shape=(4, 5, 2)), keras.layers.LSTM(8, stateful=True)])
+            model.compile(loss="mse", optimizer="adam")
+            for epoch in range(10):
+                model.fit(np.zeros((40, 5, 2)), np.zeros((40, 8)), batch_size=4, shuffle=False)
+                for layer in model.layers:
+                    if getattr(layer, "stateful", False) and hasattr(layer, "reset_state"):
+                        layer.reset_state()
+            """,
         ),
     )
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rnnlint.codes import RUNTIME_ERROR
 from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR
 from rnnlint.rules.base import Example, Rule
 
 
 class RuntimeErrorInKeras(Rule):
-    code = "RNN099"
+    code = RUNTIME_ERROR  # the confirm step makes its findings: a pipeline code
     name = "runtime-error"
     summary = "Keras rejects the model when it is built and called (reported by --confirm=all only)."
     confirm_only = True
@@ -41,6 +42,9 @@ class RuntimeErrorInKeras(Rule):
     merged = layers.Concatenate(axis=1)([encoded, decoded])  # (None, 12, 32)
     ```
     or give both sequences the same number of timesteps.
+
+    ## Fix safety
+    There is no automatic fix: Keras's message says what to change.
 
     ## References
     - https://keras.io/api/layers/merging_layers/concatenate/
