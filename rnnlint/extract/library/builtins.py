@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import partial
 
 from rnnlint.extract.library.base import Handler
-from rnnlint.values import UNKNOWN, ArrayValue, ListValue, Value, is_int, is_known
+from rnnlint.values import UNKNOWN, ArrayValue, FrameValue, ListValue, SymRange, Value, fresh_sym, is_int, is_known
 
 _NUMBER = (int, float)
-_MANY_ARGUMENTS = ("builtins.min", "builtins.max", "builtins.round")
+_MANY_ARGUMENTS = ("builtins.min", "builtins.max", "builtins.round", "builtins.range")
 
 
 def _call(qualname: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
@@ -16,6 +16,8 @@ def _call(qualname: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
         return UNKNOWN
     if qualname == "builtins.len":
         return _length(args[0])
+    if qualname == "builtins.range" and args and not all(is_int(arg) for arg in args):
+        return SymRange(fresh_sym())  # still a range of indices, of unknown length
     if not all(is_known(arg) for arg in args):
         return UNKNOWN
     try:
@@ -42,7 +44,9 @@ def _length(value: Value) -> Value:
     if isinstance(value, (tuple, str, range)):
         return len(value)
     if isinstance(value, ArrayValue):
-        return value.samples
+        return value.sample_dim
+    if isinstance(value, FrameValue):
+        return value.rows
     if isinstance(value, ListValue):
         return value.length
     return UNKNOWN
