@@ -161,6 +161,8 @@ def apply(layer: Layer, inputs: Sequence[Shape]) -> NodeShapes:
         return _time_distributed(layer, main, inputs)
     if kind in MERGE:
         return _merge(layer, inputs)
+    if kind == "Model":
+        return _submodel(layer, main, inputs)
     handler = _SIMPLE.get(kind)
     if handler is None:
         return NodeShapes(tuple(inputs), (UNKNOWN,), UNKNOWN)
@@ -268,6 +270,19 @@ def _bidirectional(layer: Layer, main: Shape, inputs: Sequence[Shape]) -> NodeSh
     outputs = (merged, *states, *states) if merge is not None else (output, output, *states, *states)
     params = inner.params * 2 if isinstance(inner.params, int) else UNKNOWN
     return NodeShapes(tuple(inputs), outputs, params)
+
+
+def _submodel(layer: Layer, main: Shape, inputs: Sequence[Shape]) -> NodeShapes:
+    """A model used as a layer gives its own output shape, on the caller's batch.
+    A model that does not build gives UNKNOWN: its own rules report it."""
+    if layer.submodel is None:
+        return NodeShapes(tuple(inputs), (UNKNOWN,), UNKNOWN)
+    inner = infer(layer.submodel)
+    outputs = inner.output_shapes
+    if inner.has_errors or len(outputs) != 1 or isinstance(outputs[0], Unknown) or not outputs[0]:
+        return NodeShapes(tuple(inputs), (UNKNOWN,), inner.total_params)
+    batch = main[0] if not isinstance(main, Unknown) and main else UNKNOWN
+    return NodeShapes(tuple(inputs), ((batch, *outputs[0][1:]),), inner.total_params)
 
 
 def _scale_last(shape: Shape, factor: int) -> Shape:

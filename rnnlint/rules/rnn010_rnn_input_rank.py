@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rnnlint.facts import fmt_shape, producer, recurrent_core
+from rnnlint.facts import fmt_shape, producer, recurrent_core, through_submodels
 from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModuleIR, Node
 from rnnlint.kerasnames import CONV_RECURRENT
@@ -128,7 +128,7 @@ def _explained_elsewhere(module: ModuleIR, model: Model, node: Node) -> bool:
     source = producer(model, node)
     if source is None:
         return False
-    if returns_last_output_only(source[1].layer):
+    if returns_last_output_only(through_submodels(model, *source)[2].layer):
         return True
     layer = source[1].layer
     return layer.kind == "InputLayer" and reports_batch_in_input(module, model, layer)
