@@ -12,7 +12,7 @@ _MANY_ARGUMENTS = ("builtins.min", "builtins.max", "builtins.round", "builtins.r
 
 
 def _call(qualname: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
-    if kwargs or (len(args) != 1 and qualname not in _MANY_ARGUMENTS):
+    if kwargs or not args or (len(args) != 1 and qualname not in _MANY_ARGUMENTS):
         return UNKNOWN
     if qualname == "builtins.len":
         return _length(args[0])
