@@ -315,7 +315,7 @@ def _merge(layer: Layer, inputs: Sequence[Shape]) -> NodeShapes:
         return NodeShapes(tuple(inputs), (inputs[0],), 0)
     ranks = {len(shape) for shape in inputs}
     axis = layer.get("axis", -1)
-    if len(ranks) != 1 or not is_int(axis):
+    if len(ranks) != 1 or not isinstance(axis, int):
         return NodeShapes(tuple(inputs), (UNKNOWN,), 0)
     size = ranks.pop()
     axis = axis % size
@@ -437,7 +437,12 @@ def _repeat_vector(layer: Layer, shape: Shape) -> tuple[Shape, int | Unknown]:
 
 def _permute(layer: Layer, shape: Shape) -> tuple[Shape, int | Unknown]:
     dims = layer.get("dims")
-    if isinstance(shape, Unknown) or not isinstance(dims, tuple) or sorted(dims) != list(range(1, len(shape))):
+    if (
+        isinstance(shape, Unknown)
+        or not isinstance(dims, tuple)
+        or not all(isinstance(item, int) for item in dims)
+        or sorted(dims) != list(range(1, len(shape)))  # type: ignore[type-var]
+    ):
         return UNKNOWN, 0
     return (shape[0], *(shape[index] for index in dims)), 0
 

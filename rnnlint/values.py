@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field, replace
 from types import EllipsisType
-from typing import Union
 
 
 class Unknown:
@@ -64,10 +63,10 @@ def fresh_sym(label: str = "", root: Sym | None = None) -> Sym:
     return Sym(number, root.root if root is not None else number, label)
 
 
-Dim = Union[int, None, Sym, Unknown]
+Dim = int | None | Sym | Unknown
 """One axis: a size, None (Keras's variable axis), a symbol, or UNKNOWN."""
 
-Shape = Union[tuple[Dim, ...], Unknown]
+Shape = tuple[Dim, ...] | Unknown
 """A shape with a known rank, or UNKNOWN when even the rank is unknown."""
 
 
@@ -91,7 +90,7 @@ class ArrayValue:
         if isinstance(self.shape, Unknown) or not self.shape:
             return UNKNOWN
         first = self.shape[0]
-        return first if is_int(first) else UNKNOWN
+        return first if isinstance(first, int) and not isinstance(first, bool) else UNKNOWN
 
     @property
     def sample_dim(self) -> Dim:
@@ -232,34 +231,34 @@ class InterpreterObject:
     never reach the IR."""
 
 
-Value = Union[
-    None,
-    bool,
-    int,
-    float,
-    str,
-    tuple["Value", ...],
-    slice,
-    range,
-    EllipsisType,
-    Unknown,
-    Sym,
-    ArrayValue,
-    ShapeOf,
-    FrameValue,
-    FrameAccessor,
-    LibraryObject,
-    DatasetValue,
-    ModuleRef,
-    LayerRef,
-    TensorValue,
-    ModelRef,
-    LayersOf,
-    LoopIndex,
-    SymRange,
-    ListValue,
-    InterpreterObject,
-]
+Value = (
+    None
+    | bool
+    | int
+    | float
+    | str
+    | tuple["Value", ...]
+    | slice
+    | range
+    | EllipsisType
+    | Unknown
+    | Sym
+    | ArrayValue
+    | ShapeOf
+    | FrameValue
+    | FrameAccessor
+    | LibraryObject
+    | DatasetValue
+    | ModuleRef
+    | LayerRef
+    | TensorValue
+    | ModelRef
+    | LayersOf
+    | LoopIndex
+    | SymRange
+    | ListValue
+    | InterpreterObject
+)
 """An abstract value: a literal, a tuple of values, one of the classes above, or UNKNOWN."""
 
 

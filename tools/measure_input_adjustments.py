@@ -46,9 +46,19 @@ def run(label, action):
     try:
         action()
         print(f"{label}: ok")
-    except Exception as error:  # noqa: BLE001 - we record what Keras says
+    except Exception as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"{label}: {type(error).__name__}: {first[:160]}")
+
+
+def calls(model, x, y):
+    """The four ways data reaches a model, as (name, action)."""
+    return [
+        ("fit", lambda: model.fit(x, y, epochs=1, verbose=0)),
+        ("fit validation_data", lambda: model.fit(x[:8], y[:8], validation_data=(x, y), epochs=1, verbose=0)),
+        ("evaluate", lambda: model.evaluate(x, y, verbose=0)),
+        ("predict", lambda: model.predict(x, verbose=0)),
+    ]
 
 
 n = 16
@@ -69,8 +79,6 @@ for kind in ("functional", "sequential-input", "sequential-input_shape"):
                 continue
             model = build(kind, shape, head)
             tag = f"{kind}/{head}: {label}"
-            run(f"{tag}: fit", lambda: model.fit(x, y, epochs=1, verbose=0))
-            run(f"{tag}: fit validation_data", lambda: model.fit(x[:8], y[:8], validation_data=(x, y), epochs=1, verbose=0))
-            run(f"{tag}: evaluate", lambda: model.evaluate(x, y, verbose=0))
-            run(f"{tag}: predict", lambda: model.predict(x, verbose=0))
+            for call, action in calls(model, x, y):
+                run(f"{tag}: {call}", action)
 print("versions:", keras.__version__, file=sys.stderr)

@@ -177,6 +177,7 @@ class _Assembler:
 
 def _tensors(value: Value) -> tuple[TensorRef, ...] | None:
     items = value if isinstance(value, tuple) else (value,)
-    if not items or not all(isinstance(item, TensorValue) for item in items):
+    tensors = [item for item in items if isinstance(item, TensorValue)]
+    if not items or len(tensors) != len(items):
         return None
-    return tuple(TensorRef(item.node, item.index) for item in items)
+    return tuple(TensorRef(item.node, item.index) for item in tensors)

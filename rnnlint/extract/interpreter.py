@@ -309,7 +309,8 @@ class Interpreter:
             starred = any(isinstance(element, cst.StarredElement) for element in elements)
             known = isinstance(value, tuple) and len(value) == len(elements) and not starred
             for index, element in enumerate(elements):
-                self.assign(element.value, value[index] if known else UNKNOWN, scope)
+                item = value[index] if known and isinstance(value, tuple) else UNKNOWN
+                self.assign(element.value, item, scope)
         elif isinstance(target, cst.Attribute):
             self.keras.set_attribute(self.eval(target.value, scope), target.attr.value, value)
 
@@ -553,6 +554,7 @@ class Interpreter:
         opaque = "*" in kwargs or "**" in kwargs
         for index, param in enumerate(positional):
             name = param.name.value
+            value: Value
             if unknown_params:
                 value = UNKNOWN
             elif index < len(args):

@@ -351,8 +351,9 @@ class KerasModels:
     def apply_layer(self, layer: Layer, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
         """``layer(x)``: a new graph node, or UNKNOWN when ``x`` is not a tensor."""
         inputs = args[0] if args else kwargs.get("inputs", UNKNOWN)
-        tensors = inputs if isinstance(inputs, tuple) else (inputs,)
-        if not tensors or not all(isinstance(tensor, TensorValue) for tensor in tensors):
+        items = inputs if isinstance(inputs, tuple) else (inputs,)
+        tensors = [item for item in items if isinstance(item, TensorValue)]
+        if not items or len(tensors) != len(items):
             if isinstance(inputs, ArrayValue):
                 return ArrayValue(UNKNOWN)
             return UNKNOWN

@@ -175,7 +175,7 @@ def attribute(value: Value, name: str) -> Value:
         if name in ("iloc", "loc"):
             return FrameAccessor(value, name)
         if name == "T" and not value.series:
-            return FrameValue(value.columns, value.rows)
+            return FrameValue(value.columns, value.rows if isinstance(value.rows, int) else UNKNOWN)
         if name in ("str", "dt"):
             return value
     return UNKNOWN
@@ -330,7 +330,7 @@ def _subscript_frame(frame: FrameValue, index: Value) -> Value:
 def _subscript_accessor(accessor: FrameAccessor, index: Value) -> Value:
     """``df.iloc[rows, columns]`` and ``df.loc[rows, columns]``."""
     frame = accessor.frame
-    rows_index, columns_index = (index if isinstance(index, tuple) and len(index) == 2 else (index, slice(None)))
+    rows_index, columns_index = index if isinstance(index, tuple) and len(index) == 2 else (index, slice(None))
     if isinstance(rows_index, slice):
         rows: Dim = frame.rows if rows_index == slice(None) else _slice_length(frame.rows, rows_index)
     elif isinstance(rows_index, (ArrayValue, FrameValue)):

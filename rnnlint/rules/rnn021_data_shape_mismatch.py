@@ -87,7 +87,8 @@ class DataShapeMismatch(Rule):
                 continue
             diffs = ", ".join(f"{names[axis]} {data[axis]} vs {shape[axis]}" for axis in differing)
             message = (
-                f"{call.method}() gets data of shape {fmt_shape(data)} but the model expects {fmt_shape(shape)} ({diffs})"
+                f"{call.method}() gets data of shape {fmt_shape(data)} but the model expects "
+                f"{fmt_shape(shape)} ({diffs})"
             )
             if differing == [1] and not timesteps_checked(module, feed):
                 message += (

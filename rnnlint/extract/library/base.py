@@ -22,7 +22,9 @@ Handler = Callable[[list[Value], dict[str, Value]], Value]
 """A library call's result from its evaluated positional and keyword arguments."""
 
 
-def argument(args: list[Value], kwargs: dict[str, Value], position: int, *names: str, default: Value = UNKNOWN) -> Value:
+def argument(
+    args: list[Value], kwargs: dict[str, Value], position: int, *names: str, default: Value = UNKNOWN
+) -> Value:
     """The argument at ``position`` or given by one of ``names``."""
     if len(args) > position:
         return args[position]

@@ -28,13 +28,13 @@ def _call(qualname: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
         if qualname in ("builtins.tuple", "builtins.list") and isinstance(args[0], tuple):
             return args[0]
         if qualname in ("builtins.min", "builtins.max") and all(isinstance(a, _NUMBER) for a in args):
-            return (min if qualname == "builtins.min" else max)(args)
+            return (min if qualname == "builtins.min" else max)(args)  # type: ignore[type-var]
         if qualname == "builtins.round" and isinstance(args[0], _NUMBER):
-            return round(*args)
+            return round(*args)  # type: ignore[arg-type]
         if qualname == "builtins.abs" and isinstance(args[0], _NUMBER):
             return abs(args[0])
         if qualname == "builtins.range" and all(is_int(arg) for arg in args):
-            return range(*args)
+            return range(*args)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return UNKNOWN
     return UNKNOWN

@@ -17,6 +17,7 @@ from rnnlint.values import (
     FrameValue,
     LibraryObject,
     ListValue,
+    Sym,
     Unknown,
     Value,
     fresh_sym,
@@ -127,7 +128,7 @@ def _frame_method(frame: FrameValue, name: str, args: list[Value], kwargs: dict[
 
 
 def _some_rows(rows: Dim) -> Dim:
-    return fresh_sym(root=rows) if not isinstance(rows, Unknown) and not is_int(rows) and rows is not None else UNKNOWN
+    return fresh_sym(root=rows) if isinstance(rows, Sym) else UNKNOWN
 
 
 def _dataset_method(receiver: DatasetValue, name: str, args: list[Value], kwargs: dict[str, Value]) -> Value:

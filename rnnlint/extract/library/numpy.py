@@ -3,7 +3,6 @@ functions that reshape, join, reorder and reduce axes."""
 
 from __future__ import annotations
 
-
 from rnnlint.extract.library.base import (
     Handler,
     argument,
@@ -123,7 +122,9 @@ def transpose(args: list[Value], kwargs: dict[str, Value]) -> Value:
         return ArrayValue(UNKNOWN)
     if axes is None:
         return ArrayValue(tuple(reversed(shape)))
-    if not isinstance(axes, tuple) or sorted(axis_position(a, len(shape)) or 0 for a in axes) != list(range(len(shape))):
+    if not isinstance(axes, tuple) or sorted(axis_position(a, len(shape)) or 0 for a in axes) != list(
+        range(len(shape))
+    ):
         return ArrayValue(UNKNOWN)
     return ArrayValue(tuple(shape[axis_position(a, len(shape)) or 0] for a in axes))
 

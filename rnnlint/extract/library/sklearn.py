@@ -52,14 +52,14 @@ def _split_sizes(samples: Dim, kwargs: dict[str, Value]) -> tuple[Dim, Dim]:
     sample count is known; else two parts of the same samples."""
     test = kwargs.get("test_size")
     train = kwargs.get("train_size")
-    if is_int(samples) and train is None:
+    if isinstance(samples, int) and train is None:
         n = samples
         test = 0.25 if test is None else test
         if isinstance(test, float) and 0 < test < 1:
-            n_test = math.ceil(test * n)  # type: ignore[operator]
-            return n - n_test, n_test  # type: ignore[operator]
-        if is_int(test) and 0 < test < n:  # type: ignore[operator]
-            return n - test, test  # type: ignore[operator]
+            n_test = math.ceil(test * n)
+            return n - n_test, n_test
+        if isinstance(test, int) and not isinstance(test, bool) and 0 < test < n:
+            return n - test, test
     root = samples if isinstance(samples, Sym) else None
     return fresh_sym(root=root), fresh_sym(root=root)
 
@@ -77,7 +77,7 @@ def _train_test_split(args: list[Value], kwargs: dict[str, Value]) -> Value:
             results += [FrameValue(train, item.columns, item.series), FrameValue(test, item.columns, item.series)]
             continue
         array = as_array(item)
-        if array is None or isinstance(array.shape, tuple) and not array.shape:
+        if array is None or (isinstance(array.shape, tuple) and not array.shape):
             results += [UNKNOWN, UNKNOWN]
         elif isinstance(array.shape, tuple):
             results += [ArrayValue((train, *array.shape[1:])), ArrayValue((test, *array.shape[1:]))]
