@@ -155,6 +155,23 @@ def producer(model: Model, node: Node) -> tuple[int, Node] | None:
         return index, current
 
 
+def through_submodels(model: Model, index: int, node: Node) -> tuple[Model, int, Node]:
+    """Where the output of node ``index`` really comes from: for a model used
+    as a layer, the node giving that model's output (recursively)."""
+    seen = 0
+    while node.layer.kind == "Model" and node.layer.submodel is not None and seen < 8:
+        inner = node.layer.submodel
+        if len(inner.outputs) != 1:
+            break
+        model, index = inner, inner.outputs[0].node
+        node = model.nodes[index]
+        while node.layer.kind in PASSTHROUGH and node.inputs:
+            index = node.inputs[0].node
+            node = model.nodes[index]
+        seen += 1
+    return model, index, node
+
+
 def is_recurrent_model(model: Model) -> bool:
     """rnnlint's scope: models with a recurrent (or convolutional recurrent) layer."""
     return any(recurrent_core(layer) is not None or layer.kind in CONV_RECURRENT for layer in model.layers)

@@ -45,6 +45,8 @@ class Layer:
     args: tuple[Arg, ...] = ()
     wrapped: Layer | None = None
     known: bool = True
+    submodel: Model | None = None
+    """For a model used as a layer (``kind`` "Model"): that model."""
 
     def get(self, name: str, default: Value = None) -> Value:
         """The normalized config value ``name``, ``default`` when not given."""
@@ -67,6 +69,8 @@ class Layer:
         """How the user wrote it, shortly: ``LSTM(32)``, ``Bidirectional(LSTM(64))``."""
         if self.wrapped is not None:
             return f"{self.kind}({self.wrapped.label})"
+        if self.submodel is not None:
+            return f"{self.submodel.name or 'model'} ({self.submodel.kind} model)"
         first = self.get("units", self.get("filters", None))
         if isinstance(first, int) and not isinstance(first, bool):
             return f"{self.kind}({first})"

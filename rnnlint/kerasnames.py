@@ -7,6 +7,7 @@ the rest of rnnlint only ever sees ``keras.layers.LSTM``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _KERAS_PREFIXES = (
@@ -140,7 +141,7 @@ _KERAS1_RENAMES = {
 }
 
 
-def normalize_config(kind: str, given: dict[str, object]) -> dict[str, object]:
+def normalize_config(kind: str, given: Mapping[str, object]) -> dict[str, object]:
     """Translate Keras 1 and 2 argument spellings into the Keras 3 ones.
 
     ``output_dim`` becomes ``units``; ``input_dim``/``input_length`` become

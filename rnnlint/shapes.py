@@ -161,6 +161,8 @@ def apply(layer: Layer, inputs: Sequence[Shape]) -> NodeShapes:
         return _time_distributed(layer, main, inputs)
     if kind in MERGE:
         return _merge(layer, inputs)
+    if kind == "Model":
+        return _submodel(layer, main, inputs)
     handler = _SIMPLE.get(kind)
     if handler is None:
         return NodeShapes(tuple(inputs), (UNKNOWN,), UNKNOWN)
@@ -270,6 +272,19 @@ def _bidirectional(layer: Layer, main: Shape, inputs: Sequence[Shape]) -> NodeSh
     return NodeShapes(tuple(inputs), outputs, params)
 
 
+def _submodel(layer: Layer, main: Shape, inputs: Sequence[Shape]) -> NodeShapes:
+    """A model used as a layer gives its own output shape, on the caller's batch.
+    A model that does not build gives UNKNOWN: its own rules report it."""
+    if layer.submodel is None:
+        return NodeShapes(tuple(inputs), (UNKNOWN,), UNKNOWN)
+    inner = infer(layer.submodel)
+    outputs = inner.output_shapes
+    if inner.has_errors or len(outputs) != 1 or isinstance(outputs[0], Unknown) or not outputs[0]:
+        return NodeShapes(tuple(inputs), (UNKNOWN,), inner.total_params)
+    batch = main[0] if not isinstance(main, Unknown) and main else UNKNOWN
+    return NodeShapes(tuple(inputs), ((batch, *outputs[0][1:]),), inner.total_params)
+
+
 def _scale_last(shape: Shape, factor: int) -> Shape:
     if isinstance(shape, Unknown) or not shape:
         return UNKNOWN
@@ -300,7 +315,7 @@ def _merge(layer: Layer, inputs: Sequence[Shape]) -> NodeShapes:
         return NodeShapes(tuple(inputs), (inputs[0],), 0)
     ranks = {len(shape) for shape in inputs}
     axis = layer.get("axis", -1)
-    if len(ranks) != 1 or not is_int(axis):
+    if len(ranks) != 1 or not isinstance(axis, int):
         return NodeShapes(tuple(inputs), (UNKNOWN,), 0)
     size = ranks.pop()
     axis = axis % size
@@ -422,7 +437,12 @@ def _repeat_vector(layer: Layer, shape: Shape) -> tuple[Shape, int | Unknown]:
 
 def _permute(layer: Layer, shape: Shape) -> tuple[Shape, int | Unknown]:
     dims = layer.get("dims")
-    if isinstance(shape, Unknown) or not isinstance(dims, tuple) or sorted(dims) != list(range(1, len(shape))):
+    if (
+        isinstance(shape, Unknown)
+        or not isinstance(dims, tuple)
+        or not all(isinstance(item, int) for item in dims)
+        or sorted(dims) != list(range(1, len(shape)))  # type: ignore[type-var]
+    ):
         return UNKNOWN, 0
     return (shape[0], *(shape[index] for index in dims)), 0
 

@@ -21,16 +21,6 @@ from rnnlint.testing import describe, expected, found, run_source
 KERAS2 = {"c01", "c02", "c04", "c09"}  # as the first set's README says; the second set says it on line 1
 
 NOT_YET = {
-    "c01_har_npload_input_shape": "RNN012: input_shape=X.shape of an np.load array given to fit",
-    "c02_vibration_sample_axis_as_time": "RNN012: window count from a loop over pandas columns used as timesteps",
-    "c03_thermal_grid_4d": "RNN020: rank from a reshape of data of unknown size",
-    "c04_make_regression_lstm": "RNN020: the 2-D array of sklearn's make_regression",
-    "c05_weather_columns_vs_features": "RNN021: feature count from a list of pandas columns",
-    "c06_news_topics_onehot": "RNN031: to_categorical(num_classes=7) against Dense(5)",
-    "c07_airquality_split_test_2d": "RNN020: shapes through train_test_split and StandardScaler",
-    "c08_energy_tsds_window_48": "RNN021: sequence_length of timeseries_dataset_from_array",
-    "c09_gesture_nested_encoder": "RNN011: a Sequential used as a layer",
-    "c10_kws_channel_axis": "RNN010: a 4-D input_shape in a build_model function",
     "c12_stateful_forecaster_class": "RNN002: a stateful model held in self.model",
     "c13_reset_callback_keras3": "RNN041: self.model.reset_states() in a Callback subclass",
     "c14_layer_factory_ok": "false RNN011: return_sequences passed through a layer factory's **kwargs",

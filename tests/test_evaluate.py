@@ -85,7 +85,8 @@ def test_known(expression: str, value: object) -> None:
 )
 def test_unknown(expression: str) -> None:
     result = value_of(f"{PRELUDE}result = {expression}\n")
-    assert result is UNKNOWN or result == ArrayValue(UNKNOWN) or (isinstance(result, tuple) and UNKNOWN in result)
+    unknown_array = isinstance(result, ArrayValue) and result.shape is UNKNOWN
+    assert result is UNKNOWN or unknown_array or (isinstance(result, tuple) and UNKNOWN in result)
 
 
 def test_names_follow_program_order() -> None:
@@ -113,7 +114,8 @@ def test_functions_run_with_their_arguments_and_defaults() -> None:
 
 def test_datasets_remember_shuffle() -> None:
     source = PRELUDE + "ds = tf.data.Dataset.from_tensor_slices(x).map(f)\nresult = ds.shuffle(100).batch(8)\n"
-    assert value_of(source) == DatasetValue(shuffled=True)
+    result = value_of(source)
+    assert isinstance(result, DatasetValue) and result.shuffled
     assert value_of(source, "ds") == DatasetValue(shuffled=False)
 
 

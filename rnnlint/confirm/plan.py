@@ -325,7 +325,7 @@ def _sample_dims(array: Value, model_shape: Shape | None, what: str, strict: boo
         return tuple(known_model[1:])
     dims = []
     for axis, dim in enumerate(own[1:], start=1):
-        if is_int(dim):
+        if isinstance(dim, int):
             dims.append(dim)
         elif not strict and known_model is not None and len(known_model) == len(own):
             dims.append(known_model[axis])

@@ -8,11 +8,12 @@ reach from its inputs, renumbered for the model alone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from rnnlint.extract.keras_models import KerasModels, ModelBuild
 from rnnlint.ir import Layer, Loop, Model, ModelCall, ModuleIR, Node, TensorRef
 from rnnlint.positions import LazyPositions
-from rnnlint.values import LayerRef, TensorValue, Value
+from rnnlint.values import LayerRef, ModelRef, TensorValue, Value
 
 
 def module_ir(
@@ -37,12 +38,41 @@ class _Assembler:
     def __init__(self, keras: KerasModels, new_id: Callable[[], int]) -> None:
         self.layers = keras.layers
         self.nodes = keras.nodes
+        self.builds = keras.models
         self.new_id = new_id
+        self.finished: dict[int, Model | None] = {}
+        self.active: set[int] = set()
 
     def finish(self, build: ModelBuild) -> Model | None:
-        if build.kind == "sequential":
-            return self.finish_sequential(build)
-        return self.finish_graph(build)
+        if build.id not in self.finished:
+            self.active.add(build.id)
+            if build.kind == "sequential":
+                self.finished[build.id] = self.finish_sequential(build)
+            else:
+                self.finished[build.id] = self.finish_graph(build)
+            self.active.discard(build.id)
+        return self.finished[build.id]
+
+    def resolve(self, layer: Layer) -> Layer:
+        """A model used as a layer (or wrapped in one) gets its finished model;
+        a model that contains itself stays unknown."""
+        if layer.wrapped is not None and layer.wrapped.kind == "Model":
+            wrapped = self.resolve(layer.wrapped)
+            return replace(layer, wrapped=wrapped, known=layer.known and wrapped.known)
+        if layer.kind != "Model" or layer.submodel is not None:
+            return layer
+        model_id = layer.get("model_id")
+        build = self.builds.get(model_id) if isinstance(model_id, int) else None
+        if build is None or build.id in self.active:
+            return replace(layer, known=False)
+        model = self.finish(build)
+        known = model is not None and model.complete and len(model.inputs) == 1 and len(model.outputs) == 1
+        return replace(layer, submodel=model, known=known)
+
+    def model_item(self, model_id: int) -> Layer:
+        """A model given to a Sequential as one of its layers."""
+        build = self.builds[model_id]
+        return self.resolve(Layer(self.new_id(), "Model", build.span, (("model_id", model_id),)))
 
     def finish_sequential(self, build: ModelBuild) -> Model:
         items = list(build.items)
@@ -60,7 +90,9 @@ class _Assembler:
         nodes.append(Node(input_layer, (), input_layer.span))
         for item in items:
             if isinstance(item, LayerRef):
-                layer = self.layers[item.layer_id]
+                layer = self.resolve(self.layers[item.layer_id])
+            elif isinstance(item, ModelRef) and item.model_id in self.builds:
+                layer = self.model_item(item.model_id)
             else:
                 complete = False
                 layer = Layer(self.new_id(), "?", build.span, (), (), None, known=False)
@@ -140,11 +172,12 @@ class _Assembler:
             layer = Layer(self.new_id(), "InputLayer", node.span, (), (), None, known=False)
             return Node(layer, (), node.span)
         inputs = tuple(TensorRef(local[ref.node], ref.index) for ref in node.inputs)
-        return Node(node.layer, inputs, node.span, node.initial_state)
+        return Node(self.resolve(node.layer), inputs, node.span, node.initial_state)
 
 
 def _tensors(value: Value) -> tuple[TensorRef, ...] | None:
     items = value if isinstance(value, tuple) else (value,)
-    if not items or not all(isinstance(item, TensorValue) for item in items):
+    tensors = [item for item in items if isinstance(item, TensorValue)]
+    if not items or len(tensors) != len(items):
         return None
-    return tuple(TensorRef(item.node, item.index) for item in items)
+    return tuple(TensorRef(item.node, item.index) for item in tensors)

@@ -38,11 +38,17 @@ from rnnlint.values import (
     UNKNOWN,
     ArrayValue,
     DatasetValue,
+    FrameValue,
+    LibraryObject,
     ListValue,
     LoopIndex,
     ModuleRef,
+    Sym,
+    SymRange,
     Unknown,
     Value,
+    fresh_sym,
+    named,
 )
 
 MAX_CALL_DEPTH = 8
@@ -258,7 +264,7 @@ class Interpreter:
         collected = self.collected_lists(statement, iterable, scope)
         for name in changed:
             scope.names[name] = UNKNOWN
-        if isinstance(statement, cst.For) and isinstance(statement.target, cst.Name) and isinstance(iterable, range):
+        if isinstance(statement, cst.For) and isinstance(statement.target, cst.Name) and is_range(iterable):
             scope.names[statement.target.value] = LoopIndex()
         frame = LoopFrame(statement, self.unit, appends={name: [] for name in collected})
         self.loops.append(frame)
@@ -279,21 +285,23 @@ class Interpreter:
             if len(elements) == 1 and not isinstance(elements[0], Unknown):
                 scope.names[name] = ListValue(length, elements[0])
 
-    def collected_lists(self, statement: cst.For | cst.While, iterable: Value, scope: Scope) -> dict[str, int]:
-        """Empty lists that a ``for`` loop over a known range fills with one
-        ``append`` per turn (windowing code), with the number of turns."""
-        if not isinstance(statement, cst.For) or not isinstance(iterable, range):
+    def collected_lists(self, statement: cst.For | cst.While, iterable: Value, scope: Scope) -> dict[str, int | Sym]:
+        """Empty lists that a ``for`` loop over a range fills with one
+        ``append`` per turn (windowing code), with the number of turns (a
+        symbol when the range's bounds are not known)."""
+        if not isinstance(statement, cst.For) or not is_range(iterable):
             return {}
-        collected = {}
+        collected: dict[str, int | Sym] = {}
         for name in unconditional_appends(statement.body.body):
             if scope.lookup(name) == () and self.assigned_names(statement.body).count(name) == 1:
-                collected[name] = len(iterable)
+                collected[name] = len(iterable) if isinstance(iterable, range) else fresh_sym()
         return collected
 
     # -- assignment --------------------------------------------------------
 
     def assign(self, target: cst.BaseExpression, value: Value, scope: Scope) -> None:
         if isinstance(target, cst.Name):
+            value = named(value, target.value)
             scope.names[target.value] = value
             self.keras.name(value, target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -301,7 +309,8 @@ class Interpreter:
             starred = any(isinstance(element, cst.StarredElement) for element in elements)
             known = isinstance(value, tuple) and len(value) == len(elements) and not starred
             for index, element in enumerate(elements):
-                self.assign(element.value, value[index] if known else UNKNOWN, scope)
+                item = value[index] if known and isinstance(value, tuple) else UNKNOWN
+                self.assign(element.value, item, scope)
         elif isinstance(target, cst.Attribute):
             self.keras.set_attribute(self.eval(target.value, scope), target.attr.value, value)
 
@@ -355,9 +364,6 @@ class Interpreter:
         op = BINARY_OPS.get(type(node.operator))
         if op is None:
             return UNKNOWN
-        for array, other in ((left, right), (right, left)):
-            if isinstance(array, ArrayValue) and isinstance(other, (int, float, ArrayValue)):
-                return array
         return operators.binary(op, left, right)
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, scope: Scope) -> Value:
@@ -421,9 +427,7 @@ class Interpreter:
             return Ellipsis if isinstance(item.value, cst.Ellipsis) else value
         assert isinstance(item, cst.Slice)
         parts = [self.eval(part, scope) for part in (item.lower, item.upper, item.step)]
-        if any(isinstance(part, Unknown) for part in parts):
-            return UNKNOWN
-        return slice(*parts)
+        return slice(*parts)  # unknown bounds still keep the other axes
 
     def eval_Call(self, node: cst.Call, scope: Scope) -> Value:
         func = node.func
@@ -502,7 +506,7 @@ class Interpreter:
             return UNKNOWN
         if isinstance(receiver, tuple) and name in ("append", "extend"):
             return None
-        if not isinstance(receiver, (ArrayValue, DatasetValue)):
+        if not isinstance(receiver, (ArrayValue, DatasetValue, FrameValue, LibraryObject)):
             self.keras.note_opaque_call(args, kwargs)
         return library.method(receiver, name, args, kwargs)
 
@@ -550,6 +554,7 @@ class Interpreter:
         opaque = "*" in kwargs or "**" in kwargs
         for index, param in enumerate(positional):
             name = param.name.value
+            value: Value
             if unknown_params:
                 value = UNKNOWN
             elif index < len(args):
@@ -590,6 +595,11 @@ class Interpreter:
                 methods.append((statement.name.value, function))
                 self.defined.append(function)
         return ClassValue(node, tuple(bases), tuple(methods))
+
+
+def is_range(value: Value) -> bool:
+    """A ``range``, its bounds known or not: the loop variable is an index."""
+    return isinstance(value, (range, SymRange))
 
 
 def same(left: Value, right: Value) -> bool:

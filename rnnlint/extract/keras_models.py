@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import libcst as cst
 
+from rnnlint.cstnames import dotted_name
 from rnnlint.extract.objects import ClassValue, FunctionValue, LoopFrame, RawArg, plain
 from rnnlint.ir import Arg, Layer, Node, Span, TensorRef
 from rnnlint.kerasnames import CELLS, LAYERS, MERGE_FUNCTIONS, canonical, normalize_config
@@ -156,7 +157,9 @@ class KerasModels:
         if isinstance(callee, LayerRef):
             return self.apply_layer(self.layers[callee.layer_id], args, kwargs, node)
         if isinstance(callee, ModelRef):
-            return self.apply_layer(self.opaque_layer(node, "Model"), args, kwargs, node)
+            return self.apply_layer(self.model_layer(callee, node), args, kwargs, node)
+        if _tensors_in(args):  # a layer or function nobody can see: its output is unknown
+            return self.apply_layer(self.opaque_layer(node, _callee_name(node)), args, kwargs, node)
         return NOT_KERAS
 
     def call_method(
@@ -290,6 +293,12 @@ class KerasModels:
 
     # -- layers ------------------------------------------------------------------
 
+    def model_layer(self, model: ModelRef, node: cst.Call) -> Layer:
+        """A model used as a layer: the assembly puts the finished model in it."""
+        layer = Layer(self.host.new_id(), "Model", self.host.span(node), (("model_id", model.model_id),))
+        self.layers[layer.id] = layer
+        return layer
+
     def opaque_layer(self, node: cst.Call, kind: str) -> Layer:
         layer = Layer(self.host.new_id(), kind, self.host.span(node), (), (), None, known=False)
         self.layers[layer.id] = layer
@@ -316,6 +325,8 @@ class KerasModels:
             inner = config.pop("cell", None)
         if isinstance(inner, LayerRef):
             wrapped = self.layers[inner.layer_id]
+        elif isinstance(inner, ModelRef) and kind == "TimeDistributed":
+            wrapped = self.model_layer(inner, node)
         known = spec is not None and "*" not in kwargs and "**" not in kwargs
         if kind in ("Bidirectional", "TimeDistributed", "RNN") and (wrapped is None or not wrapped.known):
             known = False
@@ -340,8 +351,9 @@ class KerasModels:
     def apply_layer(self, layer: Layer, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
         """``layer(x)``: a new graph node, or UNKNOWN when ``x`` is not a tensor."""
         inputs = args[0] if args else kwargs.get("inputs", UNKNOWN)
-        tensors = inputs if isinstance(inputs, tuple) else (inputs,)
-        if not tensors or not all(isinstance(tensor, TensorValue) for tensor in tensors):
+        items = inputs if isinstance(inputs, tuple) else (inputs,)
+        tensors = [item for item in items if isinstance(item, TensorValue)]
+        if not items or len(tensors) != len(items):
             if isinstance(inputs, ArrayValue):
                 return ArrayValue(UNKNOWN)
             return UNKNOWN
@@ -356,6 +368,20 @@ class KerasModels:
         if count == 1:
             return output
         return tuple(TensorValue(output.node, index) for index in range(count))
+
+
+def _tensors_in(args: list[Value]) -> bool:
+    """The first argument is a Keras tensor (or a tuple of them)."""
+    first = args[0] if args else None
+    items = first if isinstance(first, tuple) else (first,)
+    return bool(items) and all(isinstance(item, TensorValue) for item in items)
+
+
+def _callee_name(node: cst.Call) -> str:
+    """``AttentionBlock`` for ``AttentionBlock(32)(x)`` or ``AttentionBlock(x)``."""
+    func = node.func.func if isinstance(node.func, cst.Call) else node.func
+    name = dotted_name(func)
+    return name.rsplit(".", 1)[-1] if name != "?" else "?"
 
 
 def _output_count(layer: Layer) -> int:

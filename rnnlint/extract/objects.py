@@ -7,12 +7,13 @@ They hold CST nodes, so they never reach the IR (``plain`` turns them into
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import libcst as cst
 
 from rnnlint.extract.library.builtins import NAMES as BUILTIN_NAMES
 from rnnlint.positions import Unit
-from rnnlint.values import UNKNOWN, ListValue, ModuleRef, Value
+from rnnlint.values import UNKNOWN, InterpreterObject, ListValue, ModuleRef, Value
 
 
 class Scope:
@@ -40,7 +41,7 @@ class Scope:
 
 
 @dataclass(frozen=True)
-class FunctionValue:
+class FunctionValue(InterpreterObject):
     """A user function: its definition and the scope it was defined in."""
 
     node: cst.FunctionDef
@@ -48,7 +49,7 @@ class FunctionValue:
 
 
 @dataclass(frozen=True)
-class ClassValue:
+class ClassValue(InterpreterObject):
     """A user class, with its bases' qualified names and its methods."""
 
     node: cst.ClassDef
@@ -79,7 +80,7 @@ class RawArg:
     node: cst.Arg
 
 
-def plain(value: Value) -> Value:
+def plain(value: object) -> Value:
     """A value fit for the IR: the interpreter's own (a user function or
     class, which hold CST nodes) are unknown there, so that the IR stays
     free of the CST, small in the cache, and linkable across modules."""
@@ -89,4 +90,4 @@ def plain(value: Value) -> Value:
         return tuple(plain(item) for item in value)
     if isinstance(value, ListValue):
         return ListValue(value.length, plain(value.element))
-    return value
+    return cast(Value, value)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rnnlint.facts import fmt_shape, producer, recurrent_core
+from rnnlint.facts import fmt_shape, producer, recurrent_core, through_submodels
 from rnnlint.findings import Finding
 from rnnlint.ir import Model, ModuleIR, Node
 from rnnlint.kerasnames import CONV_RECURRENT
 from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, SHAPE_ERROR, Example, Experiment, Rule
 from rnnlint.rules.rnn011_stacked_rnn_missing_return_sequences import returns_last_output_only
-from rnnlint.rules.rnn012_input_shape_includes_batch import includes_batch
+from rnnlint.rules.rnn012_input_shape_includes_batch import reports_batch_in_input
 from rnnlint.shapes import Shape, infer
 
 
@@ -92,7 +92,7 @@ class RnnInputRank(Rule):
             for index, node in enumerate(model.nodes):
                 if shapes.nodes[index].error != "rank" or not _expects_sequence(node):
                     continue
-                if _explained_elsewhere(model, node):
+                if _explained_elsewhere(module, model, node):
                     continue
                 received = shapes.nodes[index].inputs[0]
                 yield self._report(module, model, node, received)
@@ -115,6 +115,8 @@ class RnnInputRank(Rule):
                 f"declare one sample as (timesteps, features): input_shape=({features}, 1) for {features} "
                 f"timesteps of one feature, or input_shape=(1, {features}) for one timestep of {features} features"
             )
+        elif got == expected + 1 and received[-1] == 1:
+            fix = f"drop the channel axis of size 1: input_shape={fmt_shape(received[1:-1])} (timesteps, features)"
         else:
             fix = "declare input_shape=(timesteps, features) without the batch size"
         return self.finding(module, node.layer.span, message, fix, model=model.id, layer=node.layer.id)
@@ -124,12 +126,14 @@ def _expects_sequence(node: Node) -> bool:
     return recurrent_core(node.layer) is not None or node.layer.kind in CONV_RECURRENT
 
 
-def _explained_elsewhere(model: Model, node: Node) -> bool:
+def _explained_elsewhere(module: ModuleIR, model: Model, node: Node) -> bool:
     """RNN011 (a recurrent layer feeding it) and RNN012 (batch in input_shape)
-    report the cause themselves."""
+    report the cause themselves; when RNN012 cannot tell that the extra entry
+    is a batch size (no data in the file), the rank error is reported here."""
     source = producer(model, node)
     if source is None:
         return False
-    if returns_last_output_only(source[1].layer):
+    if returns_last_output_only(through_submodels(model, *source)[2].layer):
         return True
-    return source[1].layer.kind == "InputLayer" and includes_batch(source[1].layer) is not None
+    layer = source[1].layer
+    return layer.kind == "InputLayer" and reports_batch_in_input(module, model, layer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rnnlint.facts import fmt_shape, producer, recurrent_core
+from rnnlint.facts import fmt_shape, producer, recurrent_core, through_submodels
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, ModuleIR
 from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, SHAPE_ERROR, Example, Experiment, FixExample, Rule
@@ -116,10 +116,12 @@ class StackedRnnMissingReturnSequences(Rule):
                 if recurrent_core(node.layer) is None:
                     continue
                 source = producer(model, node)
-                if source is None or not returns_last_output_only(source[1].layer):
+                if source is None:
                     continue
-                index, feeding = source
-                output = shapes.nodes[index].outputs[0]
+                owner, index, feeding = through_submodels(model, *source)
+                if not returns_last_output_only(feeding.layer):
+                    continue
+                output = (shapes if owner is model else infer(owner)).nodes[index].outputs[0]
                 core = recurrent_core(feeding.layer)
                 assert core is not None
                 yield self.finding(

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from rnnlint.facts import BATCHED, batch_size_arg, fmt_shape, producer, recurrent_core, x_value
 from rnnlint.findings import Finding
-from rnnlint.ir import Layer, Model, ModuleIR
+from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
 from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, SHAPE_ERROR, Example, Experiment, Rule
 from rnnlint.shapes import as_dims
-from rnnlint.values import ArrayValue, is_int
+from rnnlint.values import ArrayValue, ShapeOf, Sym, Unknown, is_int
 
 
 class InputShapeIncludesBatch(Rule):
@@ -99,6 +99,10 @@ class InputShapeIncludesBatch(Rule):
                 if source is None or source[1].layer.kind != "InputLayer":
                     continue
                 layer = source[1].layer
+                symbolic = samples_in_input(module, model, layer)
+                if symbolic is not None:
+                    yield self._report_samples(module, model, layer, node.layer, *symbolic)
+                    continue
                 sample = includes_batch(layer)
                 if sample is None:
                     continue
@@ -106,6 +110,26 @@ class InputShapeIncludesBatch(Rule):
                 if reason is None:
                     continue
                 yield self._report(module, model, layer, node.layer, sample, reason)
+
+    def _report_samples(
+        self, module: ModuleIR, model: Model, input_layer: Layer, rnn: Layer, written: str, call: ModelCall
+    ) -> Finding:
+        """``input_shape`` holds the sample axis of the very data ``fit`` gets."""
+        keyword = "input_shape" if input_layer.get("implicit") else "shape"
+        span = rnn.span if input_layer.get("implicit") else input_layer.span
+        data = x_value(call)
+        assert isinstance(data, ArrayValue)
+        return self.finding(
+            module,
+            span,
+            f"{keyword}={written} includes {data.sample_dim}, the number of samples of the data given to "
+            f"{call.method}() on line {call.span.line}: {keyword} is the shape of one sample, and Keras adds the "
+            f"batch axis in front of it",
+            f"use {keyword}={array_name(data.sample_dim)}.shape[1:] (the axes after the samples: "
+            "(timesteps, features))",
+            model=model.id,
+            layer=input_layer.id,
+        )
 
     def _report(
         self, module: ModuleIR, model: Model, input_layer: Layer, rnn: Layer, sample: tuple, reason: str
@@ -126,6 +150,44 @@ class InputShapeIncludesBatch(Rule):
             model=model.id,
             layer=input_layer.id,
         )
+
+
+def reports_batch_in_input(module: ModuleIR, model: Model, layer: Layer) -> bool:
+    """RNN012 reports ``layer`` (an input layer of ``model``)."""
+    if samples_in_input(module, model, layer) is not None:
+        return True
+    sample = includes_batch(layer)
+    return sample is not None and _looks_like_batch(module, model, sample) is not None
+
+
+def samples_in_input(module: ModuleIR, model: Model, layer: Layer) -> tuple[str, ModelCall] | None:
+    """How the declared shape holds the samples of data a call gets (``X.shape``,
+    or ``(X.shape[0], ...)``), with that call; None when it does not."""
+    declared = layer.get("shape")
+    for call in module.calls_of(model, *BATCHED):
+        data = x_value(call)
+        if not isinstance(data, ArrayValue):
+            continue
+        lead = data.sample_dim
+        if not isinstance(lead, Sym):
+            continue
+        if isinstance(declared, ShapeOf) and declared.start == 0 and declared.lead.root == lead.root:
+            return f"{array_name(declared.lead)}.shape", call
+        if isinstance(declared, tuple):
+            for item in declared:
+                if isinstance(item, Sym) and item.root == lead.root:
+                    return _written(declared), call
+    return None
+
+
+def array_name(size: object) -> str:
+    """``X`` for the samples ``len(X)`` of an array bound to ``X``."""
+    label = str(size)
+    return label[4:-1] if label.startswith("len(") and label.endswith(")") else "X"
+
+
+def _written(shape: tuple) -> str:
+    return "(" + ", ".join(str(item) if not isinstance(item, Unknown) else "?" for item in shape) + ")"
 
 
 def includes_batch(layer: Layer) -> tuple | None:

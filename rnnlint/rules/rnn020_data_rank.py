@@ -3,31 +3,69 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rnnlint.facts import fmt_shape, is_recurrent_model, shapes_ok, x_value
 from rnnlint.findings import Finding
-from rnnlint.ir import ModelCall, ModuleIR
+from rnnlint.ir import Model, ModelCall, ModuleIR
 from rnnlint.rules.base import SHAPE_ERROR, Example, Experiment, Rule
 from rnnlint.shapes import infer
-from rnnlint.values import ArrayValue, is_int
+from rnnlint.values import ArrayValue, DatasetValue, is_int
 
 DATA_CALLS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch")
 
 
+@dataclass(frozen=True)
+class DataFeed:
+    """Data given to a model: the declared input shape, the data's shape
+    (batch first), and the dataset it comes from when it is one."""
+
+    model: Model
+    call: ModelCall
+    declared: tuple
+    data: tuple
+    dataset: DatasetValue | None = None
+
+
 def model_inputs_and_data(module: ModuleIR) -> Iterator[tuple[ModelCall, tuple, tuple]]:
     """(call, declared input shape, data shape) for every data call on a model that builds."""
+    for feed in data_feeds(module):
+        yield feed.call, feed.declared, feed.data
+
+
+def data_feeds(module: ModuleIR) -> Iterator[DataFeed]:
+    """Every array or dataset of known rank given to a model that builds."""
     for model in module.models:
         if not shapes_ok(model) or not is_recurrent_model(model):
             continue
         declared = infer(model).input_shapes
         for call in module.calls_of(model, *DATA_CALLS):
             x = x_value(call)
+            if isinstance(x, DatasetValue):
+                if len(declared) == 1 and isinstance(x.batch_shape, tuple) and isinstance(declared[0], tuple):
+                    yield DataFeed(model, call, declared[0], x.batch_shape, x)
+                continue
             arrays = x if isinstance(x, tuple) else (x,)
             if len(arrays) != len(declared):
                 continue
             for shape, array in zip(declared, arrays, strict=True):
                 if isinstance(array, ArrayValue) and isinstance(array.shape, tuple) and isinstance(shape, tuple):
-                    yield call, shape, array.shape
+                    yield DataFeed(model, call, shape, array.shape)
+
+
+def keras_adjusted(data: tuple, declared: tuple) -> tuple | None:
+    """The data's shape as Keras 2 and 3 adjust it before checking it
+    (measured, docs/data-apis.md): a missing trailing axis of size 1 is added,
+    a trailing axis of size 1 is squeezed. None when an extra trailing axis
+    may be 1 (its size is unknown), so that nothing can be told."""
+    if len(data) == len(declared) - 1 and declared and declared[-1] == 1:
+        return (*data, 1)
+    if len(data) == len(declared) + 1 and data:
+        if data[-1] == 1:
+            return data[:-1]
+        if not is_int(data[-1]):
+            return None
+    return data
 
 
 class DataRank(Rule):
@@ -102,8 +140,10 @@ class DataRank(Rule):
     )
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
-        for call, shape, data in model_inputs_and_data(module):
-            if len(data) == len(shape):
+        for feed in data_feeds(module):
+            call, shape, data = feed.call, feed.declared, feed.data
+            adjusted = keras_adjusted(data, shape)
+            if adjusted is None or len(adjusted) == len(shape):
                 continue
             yield self.finding(
                 module,

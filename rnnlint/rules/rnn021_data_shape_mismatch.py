@@ -8,7 +8,7 @@ from rnnlint.facts import fmt_shape
 from rnnlint.findings import Finding
 from rnnlint.ir import ModuleIR
 from rnnlint.rules.base import SHAPE_ERROR, Example, Experiment, Rule
-from rnnlint.rules.rnn020_data_rank import model_inputs_and_data
+from rnnlint.rules.rnn020_data_rank import DataFeed, data_feeds, keras_adjusted
 from rnnlint.values import is_int
 
 AXIS_NAMES = {3: ("batch", "timesteps", "features"), 2: ("batch", "timesteps")}
@@ -79,22 +79,51 @@ class DataShapeMismatch(Rule):
     )
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
-        for call, shape, data in model_inputs_and_data(module):
-            if len(data) != len(shape):
+        for feed in data_feeds(module):
+            call, shape = feed.call, feed.declared
+            data = keras_adjusted(feed.data, shape)
+            if data is None or len(data) != len(shape):
                 continue
             names = AXIS_NAMES.get(len(shape), tuple(f"axis {i}" for i in range(len(shape))))
-            diffs = [
-                f"{names[axis]} {got} vs {want}"
+            differing = [
+                axis
                 for axis, (got, want) in enumerate(zip(data, shape, strict=True))
                 if axis and is_int(got) and is_int(want) and got != want
             ]
-            if diffs:
-                yield self.finding(
-                    module,
-                    call.span,
-                    f"{call.method}() gets data of shape {fmt_shape(data)} but the model expects "
-                    f"{fmt_shape(shape)} ({', '.join(diffs)})",
-                    f"declare the input as {fmt_shape(data[1:])} or give data shaped "
-                    f"(samples, {', '.join(str(d) for d in shape[1:])})",
-                    call=call,
+            if not differing:
+                continue
+            diffs = ", ".join(f"{names[axis]} {data[axis]} vs {shape[axis]}" for axis in differing)
+            message = (
+                f"{call.method}() gets data of shape {fmt_shape(data)} but the model expects "
+                f"{fmt_shape(shape)} ({diffs})"
+            )
+            if differing == [1] and not timesteps_checked(module, feed):
+                message += (
+                    f": Keras {module.keras_version} does not check the declared timesteps here and runs the model "
+                    f"on the data's {data[1]} steps without an error, not the {shape[1]} it declares"
                 )
+            yield self.finding(
+                module,
+                call.span,
+                message,
+                f"declare the input as {fmt_shape(data[1:])} or give data shaped "
+                f"(samples, {', '.join(str(d) for d in shape[1:])})",
+                call=call,
+            )
+
+
+TIMESTEP_DEPENDENT = frozenset({"Flatten", "Reshape", "Permute"})
+"""Layers whose weights or output depend on the number of timesteps."""
+
+
+def timesteps_checked(module: ModuleIR, feed: DataFeed) -> bool:
+    """Keras raises on data whose timesteps differ from the declared ones
+    (measured, docs/data-apis.md): always when a layer depends on them
+    (Flatten...); otherwise only when its input check sees them: Keras 2, or a
+    Keras 3 functional model, on arrays or datasets of static timesteps
+    (``timeseries_dataset_from_array`` leaves them None)."""
+    if any(layer.kind in TIMESTEP_DEPENDENT for layer in feed.model.layers):
+        return True
+    if feed.dataset is not None and not feed.dataset.static_steps:
+        return False
+    return module.keras_version < 3 or feed.model.kind != "sequential"

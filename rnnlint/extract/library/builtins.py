@@ -5,17 +5,19 @@ from __future__ import annotations
 from functools import partial
 
 from rnnlint.extract.library.base import Handler
-from rnnlint.values import UNKNOWN, ArrayValue, ListValue, Value, is_int, is_known
+from rnnlint.values import UNKNOWN, ArrayValue, FrameValue, ListValue, SymRange, Value, fresh_sym, is_int, is_known
 
 _NUMBER = (int, float)
-_MANY_ARGUMENTS = ("builtins.min", "builtins.max", "builtins.round")
+_MANY_ARGUMENTS = ("builtins.min", "builtins.max", "builtins.round", "builtins.range")
 
 
 def _call(qualname: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
-    if kwargs or (len(args) != 1 and qualname not in _MANY_ARGUMENTS):
+    if kwargs or not args or (len(args) != 1 and qualname not in _MANY_ARGUMENTS):
         return UNKNOWN
     if qualname == "builtins.len":
         return _length(args[0])
+    if qualname == "builtins.range" and args and not all(is_int(arg) for arg in args):
+        return SymRange(fresh_sym())  # still a range of indices, of unknown length
     if not all(is_known(arg) for arg in args):
         return UNKNOWN
     try:
@@ -26,13 +28,13 @@ def _call(qualname: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
         if qualname in ("builtins.tuple", "builtins.list") and isinstance(args[0], tuple):
             return args[0]
         if qualname in ("builtins.min", "builtins.max") and all(isinstance(a, _NUMBER) for a in args):
-            return (min if qualname == "builtins.min" else max)(args)
+            return (min if qualname == "builtins.min" else max)(args)  # type: ignore[type-var]
         if qualname == "builtins.round" and isinstance(args[0], _NUMBER):
-            return round(*args)
+            return round(*args)  # type: ignore[arg-type]
         if qualname == "builtins.abs" and isinstance(args[0], _NUMBER):
             return abs(args[0])
         if qualname == "builtins.range" and all(is_int(arg) for arg in args):
-            return range(*args)
+            return range(*args)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return UNKNOWN
     return UNKNOWN
@@ -42,7 +44,9 @@ def _length(value: Value) -> Value:
     if isinstance(value, (tuple, str, range)):
         return len(value)
     if isinstance(value, ArrayValue):
-        return value.samples
+        return value.sample_dim
+    if isinstance(value, FrameValue):
+        return value.rows
     if isinstance(value, ListValue):
         return value.length
     return UNKNOWN
