@@ -102,7 +102,13 @@ keras_option = click.option(
 )
 @click.option("--strict", is_flag=True, help="With --confirm: findings Keras did not reproduce also give exit code 1.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache.")
-@click.option("--cache-dir", default=".rnnlint_cache", show_default=True, help="Where results are cached.")
+@click.option(
+    "--cache-dir",
+    envvar="RNNLINT_CACHE_DIR",
+    default=None,
+    help="Where per-file results are cached [default: .rnnlint_cache at the project root]; with --confirm, "
+    "Keras's answers too [default: the user's cache folder].",
+)
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes to check files with [default: the cores]."
 )
@@ -129,7 +135,7 @@ def check(
     confirm: str | None,
     strict: bool,
     no_cache: bool,
-    cache_dir: str,
+    cache_dir: str | None,
     jobs: int | None,
 ) -> None:
     """Check Python files, notebooks and folders for recurrent-model mistakes (PATH - reads stdin).
@@ -168,8 +174,9 @@ def check(
         stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes)
     from rnnlint.filecache import FileCache
 
-    cache = FileCache(None if no_cache else cache_dir)
-    report = run(paths, resolver, stdin, _confirm_options(mode, cache.folder), jobs, cache)
+    cache = FileCache(None if no_cache else cache_dir or _project_cache(resolver, paths, stdin_filename))
+    confirm_cache = None if no_cache else cache_dir
+    report = run(paths, resolver, stdin, _confirm_options(mode, confirm_cache, default=not no_cache), jobs, cache)
     for path in report.missing:
         click.echo(f"rnnlint: error: {path}: no such file or directory", err=True)
     for message in report.config_errors:
@@ -197,11 +204,29 @@ def _confirm_mode(resolver: Resolver, paths: tuple[str, ...], stdin_filename: st
         return given or "off"
 
 
-def _confirm_options(confirm: str, cache_dir: str | None) -> ConfirmOptions | None:
+def _project_cache(resolver: Resolver, paths: tuple[str, ...], stdin_filename: str | None) -> str:
+    """``.rnnlint_cache`` in the project root (the first path's config folder, else the working folder)."""
+    from rnnlint.config import ConfigError
+    from rnnlint.filecache import DEFAULT_FOLDER
+    from rnnlint.runner import STDIN
+
+    first = next((path for path in paths if path != STDIN), stdin_filename or ".")
+    try:
+        root = resolver.settings_for(first).root
+    except ConfigError:
+        root = os.getcwd()
+    return os.path.join(root, DEFAULT_FOLDER)
+
+
+def _confirm_options(confirm: str, cache_dir: str | None, default: bool) -> ConfirmOptions | None:
+    """``cache_dir`` given: Keras's answers go there; else the user's cache
+    folder (``default``), never the checkout, or nowhere (``--no-cache``)."""
     if confirm == "off":
         return None
     from rnnlint.confirm.session import ConfirmOptions
 
+    if cache_dir is None and default:
+        return ConfirmOptions(mode=confirm)
     return ConfirmOptions(mode=confirm, cache_dir=cache_dir)
 
 

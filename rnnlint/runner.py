@@ -79,7 +79,8 @@ def run(
         except ConfigError as error:
             config_errors[str(error)] = None
     checked = len(work)
-    for (_, settings), raw in zip(work, _check_all(work, jobs, cache), strict=True):
+    reuse = confirmer is None  # cached results hold no IR, which confirmation needs
+    for (_, settings), raw in zip(work, _check_all(work, jobs, cache, reuse), strict=True):
         result = finish(raw, settings)
         if confirmer is not None:
             selected = any(rule.code == "RNN099" for rule in settings.rules())
@@ -108,7 +109,9 @@ POOL_MIN_BYTES = 20_000
 processes would cost more than it saves."""
 
 
-def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cache: FileCache) -> list[FileResult]:
+def _check_all(
+    work: list[tuple[str | Buffer, Settings]], jobs: int | None, cache: FileCache, reuse: bool = True
+) -> list[FileResult]:
     """Every file's raw result, in order. Files are read, looked up in the
     cache and pre-filtered here; only those left to parse go to worker
     processes, largest first, when there are several and several jobs
@@ -116,7 +119,7 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
     results: list[FileResult | None] = []
     parses: list[tuple[int, _Parse]] = []
     for index, (item, settings) in enumerate(work):
-        outcome = _without_parsing(item, settings, cache)
+        outcome = _without_parsing(item, settings, cache, reuse)
         results.append(outcome if isinstance(outcome, FileResult) else None)
         if isinstance(outcome, _Parse):
             parses.append((index, outcome))
@@ -124,10 +127,12 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
         if parse.key is not None and not any(error.code == "RNN900" for error in result.errors):
             cache.store(parse.key, result)
         results[index] = result
+    if parses:
+        cache.trim()
     return [result for result in results if result is not None]
 
 
-def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -> FileResult | _Parse:
+def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache, reuse: bool) -> FileResult | _Parse:
     """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse."""
     if isinstance(item, Buffer):
         path, data = item.path, item.data
@@ -147,7 +152,7 @@ def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
         key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
-        cached = cache.load(key)
+        cached = cache.load(key, path, data) if reuse else None
         if cached is not None:
             return cached
     return _Parse(path, data, settings, key)

@@ -45,6 +45,10 @@ class WorkerError(Exception):
     """The worker gave no answer; ``str()`` is the reason shown to the user."""
 
 
+class WorkerTimeout(WorkerError):
+    """The probe took longer than its limit: worth remembering, it would again."""
+
+
 class WorkerUnavailable(WorkerError):
     """This Keras version cannot be run at all here (not installed): no retry."""
 
@@ -145,7 +149,7 @@ class Worker:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not selector.select(remaining):
                     self._kill()
-                    raise WorkerError(timeout_reason)
+                    raise WorkerTimeout(timeout_reason)
                 chunk = os.read(stream.fileno(), 65536)
                 if not chunk:
                     raise WorkerError(self._death())

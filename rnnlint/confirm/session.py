@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 from rnnlint.checker import FileResult
-from rnnlint.confirm.cache import DEFAULT_FOLDER, Cache, cache_key
-from rnnlint.confirm.client import Limits, WorkerError, WorkerPool
+from rnnlint.confirm.cache import Cache, cache_key, default_folder
+from rnnlint.confirm.client import Limits, WorkerError, WorkerPool, WorkerTimeout
 from rnnlint.confirm.plan import PLANNERS, NoPlan, plan_finding, plan_model
 from rnnlint.confirm.progress import Progress
 from rnnlint.confirm.protocol import Failure, Probe, Reply
@@ -33,10 +33,11 @@ STATUSES = (CONFIRMED, NOT_REPRODUCED, UNCONFIRMED)
 
 @dataclass(frozen=True)
 class ConfirmOptions:
-    """``mode``: "findings" (models with findings) or "all" (every recurrent model)."""
+    """``mode``: "findings" (models with findings) or "all" (every recurrent model);
+    ``cache_dir``: None caches nothing; by default, the user's cache folder."""
 
     mode: str = "findings"
-    cache_dir: str | None = DEFAULT_FOLDER
+    cache_dir: str | None = field(default_factory=default_folder)
     limits: Limits = field(default_factory=Limits)
 
 
@@ -177,25 +178,35 @@ class Confirmer:
     # -- asking -----------------------------------------------------------------
 
     def _ask(self, probe: Probe) -> Answer:
-        """This run's answer, the cache's, or the worker's, in that order."""
+        """This run's answer, the cache's, or the worker's, in that order: an
+        identical experiment runs once per run, and one that timed out is
+        remembered in the cache (as "timed out"), not retried on every run."""
         versions = installed(probe.keras)
         missing = versions.missing(probe.keras)
         if missing:
             return Answer(None, versions, missing)
         key = cache_key(probe, versions)
-        if key in self._answers:
-            return self._answers[key]
+        if key not in self._answers:
+            self._answers[key] = self._answer(key, probe, versions)
+        return self._answers[key]
+
+    def _answer(self, key: str, probe: Probe, versions: Versions) -> Answer:
         reply = self.cache.get(key)
-        if reply is None:
-            self.progress.model_started()
-            try:
-                reply = self.pool.ask(probe)
-            except WorkerError as error:
-                return Answer(None, versions, str(error))
-            self.cache.put(key, reply)
-        answer = Answer(reply, versions)
-        self._answers[key] = answer
-        return answer
+        if reply is not None:
+            return Answer(reply, versions)
+        remembered = self.cache.problem(key)
+        if remembered is not None:
+            return Answer(None, versions, f"{remembered} (remembered from an earlier run)")
+        self.progress.model_started()
+        try:
+            reply = self.pool.ask(probe)
+        except WorkerTimeout as error:
+            self.cache.put_problem(key, str(error))
+            return Answer(None, versions, str(error))
+        except WorkerError as error:
+            return Answer(None, versions, str(error))
+        self.cache.put(key, reply)
+        return Answer(reply, versions)
 
 
 def runtime_finding(module: ModuleIR, model: Model, failure: Failure) -> Finding:

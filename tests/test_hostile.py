@@ -1,0 +1,186 @@
+"""Hostile and pathological input: each probe of issue #14 as a test.
+
+Every case must end with a clear result (a finding, an E902/E999, "unknown"),
+within a time bound, never a traceback, a hang, code run from a cache, or an
+answer a repository shipped.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import Invoke, write
+
+from rnnlint.cachedir import usable_folder
+from rnnlint.checker import check_source
+from rnnlint.confirm.cache import Cache, cache_key, default_folder
+from rnnlint.confirm.client import WorkerError, WorkerTimeout
+from rnnlint.confirm.plan import plan_finding
+from rnnlint.confirm.protocol import Probe, Reply
+from rnnlint.confirm.session import Confirmer, ConfirmOptions
+from rnnlint.confirm.versions import installed
+from rnnlint.filecache import FileCache
+from rnnlint.rules import select_rules
+
+STATEFUL_FIT = textwrap.dedent(
+    """
+    import numpy as np
+    import keras
+    model = keras.Sequential([keras.Input(batch_shape=(32, 8, 16)), keras.layers.LSTM(4, stateful=True)])
+    model.compile(loss="mse", optimizer="adam")
+    model.fit(np.zeros((325, 8, 16)), np.zeros((325, 4)), batch_size=32, shuffle=True)
+    """
+)
+
+
+def _comparable(result):  # type: ignore[no-untyped-def]
+    """What a report shows of a result (the cache keeps no IR)."""
+    strip = lambda findings: tuple(replace(f, call=None) for f in findings)  # noqa: E731
+    return strip(result.findings), strip(result.errors), result.source
+
+
+# -- caches hold data, never code -----------------------------------------------------------
+
+
+def test_the_file_cache_holds_json_and_every_byte_flip_is_a_miss_or_the_same_result(tmp_path: Path) -> None:
+    data = STATEFUL_FIT.encode()
+    result = check_source("model.py", STATEFUL_FIT, select_rules(), "3", prefilter=False)
+    assert len(result.findings) >= 2
+    cache = FileCache(str(tmp_path / "cache"))
+    key = cache.key("model.py", data, ("RNN",), "3")
+    cache.store(key, result)
+    (entry,) = (tmp_path / "cache" / "files").iterdir()
+    assert entry.suffix == ".json" and json.loads(entry.read_bytes())["kind"] == "rnnlint-file-result"
+    original = entry.read_bytes()
+    assert _comparable(FileCache(str(tmp_path / "cache")).load(key, "model.py", data)) == _comparable(result)
+    for position in range(0, len(original)):
+        for flip in (0x01, 0x20, 0x80):
+            damaged = bytearray(original)
+            damaged[position] ^= flip
+            entry.write_bytes(bytes(damaged))
+            loaded = FileCache(str(tmp_path / "cache")).load(key, "model.py", data)
+            assert loaded is None or _comparable(loaded) == _comparable(result), (position, flip)
+    entry.write_bytes(original[: len(original) // 2])
+    assert FileCache(str(tmp_path / "cache")).load(key, "model.py", data) is None
+
+
+def test_an_entry_for_another_key_is_not_taken(tmp_path: Path) -> None:
+    """A valid entry copied under another file's key (its header names its own key) is a miss."""
+    cache = FileCache(str(tmp_path / "cache"))
+    result = check_source("model.py", STATEFUL_FIT, select_rules(), "3", prefilter=False)
+    cache.store("a" * 64, result)
+    folder = tmp_path / "cache" / "files"
+    (folder / ("a" * 64 + ".json")).rename(folder / ("b" * 64 + ".json"))
+    assert cache.load("b" * 64, "model.py", STATEFUL_FIT.encode()) is None
+
+
+def test_a_pickle_in_the_cache_is_never_loaded(tmp_path: Path, cli: Invoke) -> None:
+    """The old format (and an attacker's payload) is simply not read."""
+    import pickle
+
+    write(tmp_path, {"model.py": STATEFUL_FIT})
+    folder = tmp_path / ".rnnlint_cache" / "files"
+    folder.mkdir(parents=True, mode=0o700)
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (open, (str(marker), "w"))
+
+    for name in ("x.pickle", "x.json"):
+        (folder / name).write_bytes(pickle.dumps(Payload()))
+    result = cli("--isolated", "--keras", "3", "model.py")
+    assert result.exit_code == 1 and "RNN002" in result.stdout
+    assert not marker.exists()
+
+
+def test_a_cache_folder_others_can_write_is_refused(tmp_path: Path, cli: Invoke) -> None:
+    write(tmp_path, {"model.py": STATEFUL_FIT})
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    result = cli("--isolated", "--keras", "3", "--cache-dir", str(shared), "model.py")
+    assert result.exit_code == 1 and "RNN002" in result.stdout
+    assert "is writable by other users; it is not used" in result.stderr
+    assert list(shared.iterdir()) == []
+
+
+def test_created_cache_folders_are_owner_only_with_a_gitignore(tmp_path: Path, cli: Invoke) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.rnnlint]\n", "sub/model.py": STATEFUL_FIT})
+    os.chdir(tmp_path / "sub")
+    assert cli("--keras", "3", "model.py").exit_code == 1
+    root = tmp_path / ".rnnlint_cache"  # the project root (config folder), not the current folder
+    assert not (tmp_path / "sub" / ".rnnlint_cache").exists()
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    assert stat.S_IMODE((root / "files").stat().st_mode) == 0o700
+    assert (root / ".gitignore").read_text().endswith("*\n")
+
+
+def test_cache_dir_dot_writes_no_gitignore_into_the_project(tmp_path: Path, cli: Invoke) -> None:
+    write(tmp_path, {"model.py": STATEFUL_FIT})
+    tmp_path.chmod(0o700)
+    assert cli("--isolated", "--keras", "3", "--cache-dir", ".", "model.py").exit_code == 1
+    assert not (tmp_path / ".gitignore").exists()
+    assert usable_folder(str(tmp_path), create=False)
+
+
+def test_a_forged_confirmation_in_the_repository_is_not_read(tmp_path: Path, cli: Invoke) -> None:
+    """A repo shipping ``.rnnlint_cache/confirm/<key>.json`` (a well-formed entry) cannot
+    turn a finding into "not reproduced": the answers live in the user's cache folder."""
+    write(tmp_path, {"model.py": STATEFUL_FIT})
+    result = check_source("model.py", STATEFUL_FIT, select_rules(), "3", prefilter=False)
+    assert result.module is not None
+    finding = next(f for f in result.findings if f.code == "RNN002")
+    probe = plan_finding(finding, result.module).probe
+    key = cache_key(probe, installed(3))
+    Cache(tmp_path / ".rnnlint_cache").put(key, Reply(loss=0.0))
+    Cache(tmp_path / ".rnnlint_cache").put(key.replace(key[0], "f"), Reply(loss=0.0))
+    assert not Path(default_folder()).resolve().is_relative_to(tmp_path.resolve() / ".rnnlint_cache")
+    asked: list[Probe] = []
+
+    class Pool:
+        def ask(self, probe: Probe) -> Reply:
+            asked.append(probe)
+            raise WorkerError("no TensorFlow in this test")
+
+    confirmer = Confirmer(ConfirmOptions(), pool=Pool(), stream=io.StringIO())  # type: ignore[arg-type]
+    confirmed = confirmer.confirm(result)
+    assert probe in asked, "the worker is asked: the repository's answer is not read"
+    assert all(f.confirmation is None or f.confirmation.status == "unconfirmed" for f in confirmed.findings)
+
+
+def test_the_confirm_key_holds_rnnlint_code_stamp(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rnnlint import cachedir
+
+    probe = Probe("instantiate", "RNN040", 3)
+    before = cache_key(probe, installed(3))
+    monkeypatch.setattr(cachedir, "code_stamp", lambda: "another rnnlint")
+    assert cache_key(probe, installed(3)) != before
+
+
+def test_identical_experiments_run_once_and_a_timeout_is_remembered(tmp_path: Path) -> None:
+    source = STATEFUL_FIT + "model.fit(np.zeros((325, 8, 16)), np.zeros((325, 4)), batch_size=32, shuffle=True)\n"
+    result = check_source("model.py", source, select_rules(), "3", prefilter=False)
+    asked: list[Probe] = []
+
+    class Slow:
+        def ask(self, probe: Probe) -> Reply:
+            asked.append(probe)
+            raise WorkerTimeout("timed out after 60 s")
+
+    options = ConfirmOptions(cache_dir=str(tmp_path / "cache"))
+    first = Confirmer(options, pool=Slow(), stream=io.StringIO()).confirm(result)  # type: ignore[arg-type]
+    planned = [f for f in first.findings if f.confirmation is not None]
+    assert len(planned) == 4 and len(asked) == 2, "two identical fit calls (RNN002, RNN003 each): two experiments"
+    again = Confirmer(options, pool=Slow(), stream=io.StringIO()).confirm(result)  # type: ignore[arg-type]
+    assert len(asked) == 2, "the timeouts are remembered"
+    details = [f.confirmation.detail for f in again.findings if f.confirmation and f.code == "RNN002"]
+    assert details and all("timed out after 60 s (remembered" in detail for detail in details)
+    assert [f.code for f in first.findings] == [f.code for f in again.findings]
