@@ -167,21 +167,24 @@ def check(
     if show_settings:
         _show_settings(resolver, paths or (".",), stdin_filename)
     mode = _confirm_mode(resolver, paths, stdin_filename, confirm)
-    stdin = Buffer(stdin_filename or STDIN, sys.stdin.buffer.read()) if STDIN in paths else None
+    stdin = Buffer(stdin_filename or STDIN, _read_stdin()) if STDIN in paths else None
     if fix or diff or unsafe_fixes:
         from rnnlint.fix.command import run_fixes
 
         stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes)
+    from rnnlint import printable
     from rnnlint.filecache import FileCache
 
     cache = FileCache(None if no_cache else cache_dir or _project_cache(resolver, paths, stdin_filename))
     confirm_cache = None if no_cache else cache_dir
     report = run(paths, resolver, stdin, _confirm_options(mode, confirm_cache, default=not no_cache), jobs, cache)
+    report = printable.report(report)
     for path in report.missing:
         click.echo(f"rnnlint: error: {path}: no such file or directory", err=True)
     for message in report.config_errors:
         click.echo(f"rnnlint: error: {message}", err=True)
-    _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
+    failed = bool(report.missing or report.config_errors) and not report.findings  # no "All checks passed"
+    _write_report(report, output_format, output_file, statistics, quiet or failed, err=fix and stdin is not None)
     if verbose:
         _write_tracebacks(report.findings)
     if report.missing or report.config_errors or any(f.code in ERROR_CODES for f in report.findings):
@@ -202,6 +205,16 @@ def _confirm_mode(resolver: Resolver, paths: tuple[str, ...], stdin_filename: st
         return resolver.settings_for(first).confirm
     except ConfigError:
         return given or "off"
+
+
+def _read_stdin() -> bytes:
+    """Standard input, read up to ``READ_LIMIT`` bytes: more is a one-line error, not memory exhausted."""
+    from rnnlint.reading import Refusal, read_bounded
+
+    data = read_bounded(sys.stdin.buffer)
+    if isinstance(data, Refusal):
+        _fail(f"stdin: {data.reason}")
+    return data
 
 
 def _project_cache(resolver: Resolver, paths: tuple[str, ...], stdin_filename: str | None) -> str:
@@ -242,7 +255,9 @@ def _patterns(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"rnnlint: error: {message}", err=True)
+    from rnnlint.printable import line
+
+    click.echo(f"rnnlint: error: {line(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -279,7 +294,7 @@ def _write_report(
         return
     try:
         os.makedirs(os.path.dirname(os.path.abspath(output_file)), exist_ok=True)
-        with open(output_file, "w", encoding="utf-8") as handle:
+        with open(output_file, "w", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(rendered)
     except OSError as error:
         _fail(f"{output_file}: cannot write the report: {error.strerror}")

@@ -1,8 +1,8 @@
 """Per-file results stored under ``.rnnlint_cache/files/``, so that a file
 nobody changed is neither parsed nor analysed again.
 
-The key hashes the file's bytes and path, the rules and Keras version asked
-for, the Keras version ``auto`` resolves to, and rnnlint's own code (its
+The key hashes the file's bytes and path, the rules, Keras version and input
+limits asked for, the Keras version ``auto`` resolves to, and rnnlint's own code (its
 version and its modules' sizes and times): any change to one of them misses.
 
 An entry holds data only, never code: the findings as JSON, checked field by
@@ -42,9 +42,9 @@ class FileCache:
 
     folder: str | None = DEFAULT_FOLDER
 
-    def key(self, path: str, data: bytes, codes: tuple[str, ...], keras: str) -> str:
+    def key(self, path: str, data: bytes, codes: tuple[str, ...], keras: str, limits: tuple[int, ...] = ()) -> str:
         digest = hashlib.sha256(data)
-        context = repr((path, codes, keras, installed_keras_major(), cachedir.code_stamp()))
+        context = repr((path, codes, keras, limits, installed_keras_major(), cachedir.code_stamp()))
         digest.update(context.encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 

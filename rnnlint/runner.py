@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rnnlint import suppressions
-from rnnlint.checker import FileResult, check_bytes, check_file, decode
+from rnnlint.checker import FileResult, check_bytes, check_file, decode, refused
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
@@ -23,6 +23,7 @@ from rnnlint.ir import ModuleIR
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook
 from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.reading import Refusal, read_file
 from rnnlint.rules import Finding
 
 if TYPE_CHECKING:
@@ -79,6 +80,8 @@ def run(
         except ConfigError as error:
             config_errors[str(error)] = None
     checked = len(work)
+    for folder, reason in found.unreadable:
+        findings.extend(refused(folder, Refusal(f"cannot read folder: {reason}")).errors)
     reuse = confirmer is None  # cached results hold no IR, which confirmation needs
     for (_, settings), raw in zip(work, _check_all(work, jobs, cache, reuse), strict=True):
         result = finish(raw, settings)
@@ -137,12 +140,10 @@ def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache, r
     if isinstance(item, Buffer):
         path, data = item.path, item.data
     else:
-        try:
-            with open(item, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return check_file(item, settings.rules(), settings.keras)  # reports why it cannot be read
-        path = item
+        read = read_file(item)
+        if isinstance(read, Refusal):
+            return refused(item, read)  # a FIFO, a device, too large, unreadable: E902 with the reason
+        path, data = item, read
     if not path.endswith(NOTEBOOK_SUFFIX):  # a notebook is always parsed
         source = decode(data)
         if source is None:
@@ -151,7 +152,8 @@ def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache, r
             return FileResult(path)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
-        key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
+        codes = tuple(rule.code for rule in settings.rules())
+        key = cache.key(path, data, codes, settings.keras, (settings.max_file_size, settings.max_line_size))
         cached = cache.load(key, path, data) if reuse else None
         if cached is not None:
             return cached
@@ -171,7 +173,8 @@ def _parse_all(parses: list[_Parse], jobs: int | None) -> list[FileResult]:
 
 
 def _parse(parse: _Parse) -> FileResult:
-    return check_bytes(parse.path, parse.data, parse.settings.rules(), parse.settings.keras)
+    settings = parse.settings
+    return check_bytes(parse.path, parse.data, settings.rules(), settings.keras, limits=settings.limits)
 
 
 def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
@@ -185,7 +188,8 @@ def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
 
 def check_buffer(buffer: Buffer, settings: Settings) -> FileResult:
     """One editor buffer, through the same steps as a file of a run (for the language server)."""
-    return finish(check_bytes(buffer.path, buffer.data, settings.rules(), settings.keras), settings)
+    result = check_bytes(buffer.path, buffer.data, settings.rules(), settings.keras, limits=settings.limits)
+    return finish(result, settings)
 
 
 def finish(result: FileResult, settings: Settings) -> FileResult:

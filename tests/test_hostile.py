@@ -184,3 +184,167 @@ def test_identical_experiments_run_once_and_a_timeout_is_remembered(tmp_path: Pa
     details = [f.confirmation.detail for f in again.findings if f.confirmation and f.code == "RNN002"]
     assert details and all("timed out after 60 s (remembered" in detail for detail in details)
     assert [f.code for f in first.findings] == [f.code for f in again.findings]
+
+
+# -- input guards -----------------------------------------------------------------------------
+
+MODEL = "import keras\nmodel = keras.Sequential([keras.layers.LSTM(4, stateful=True, input_shape=(3, 2))])\n"
+MEASURE = """
+import resource, sys
+from rnnlint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as stop:
+    code = stop.code
+print(f"exit={code} maxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+"""
+
+
+def measured(*args: str, cwd: Path, timeout: float = 10.0) -> tuple[str, int, int]:
+    """``rnnlint ARGS`` in a fresh process, killed after ``timeout`` s: stdout, exit code, peak memory in MB."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "XDG_CACHE_HOME": str(cwd)}
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, "--no-cache", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("exit="), done.stderr
+    code, memory = (part.split("=")[1] for part in last.split())
+    return done.stdout, int(code), int(memory) // 1024
+
+
+def test_a_fifo_is_reported_not_waited_for(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "model.py")
+    (tmp_path / "other.py").write_text(MODEL)
+    stdout, code, _ = measured("--isolated", ".", cwd=tmp_path)
+    assert code == 2
+    assert "model.py:1:1: E902 cannot read file: it is a FIFO (named pipe), not a regular file" in stdout
+    assert "other.py:2:" in stdout
+
+
+def test_a_symlink_to_a_device_is_reported_not_read(tmp_path: Path) -> None:
+    (tmp_path / "x.py").symlink_to("/dev/zero")
+    stdout, code, memory = measured("--isolated", ".", cwd=tmp_path)
+    assert code == 2 and "x.py:1:1: E902 cannot read file: it is a character device" in stdout
+    assert memory < 500
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("line.py", MODEL + "x = [" + "1, " * 1_700_000 + "]\n", "too large to analyse"),
+        ("wide.py", MODEL + "x = '" + "a" * 30_000 + "'\n", "line 3 has 30,006 characters, over max-line-size"),
+        ("big.py", MODEL + "x = [a * 2 for a in range(10) if a % 3]\n" * 30_000, "over max-file-size = 200,000"),
+        ("nested.ipynb", '{"cells": ' + "[" * 200_000 + "]" * 200_000 + "}", "JSON nested too deeply"),
+    ],
+    ids=["5MB-line", "wide-line", "1MB-file", "nested-notebook"],
+)
+def test_oversized_input_is_too_large_to_analyse(tmp_path: Path, name: str, content: str, words: str) -> None:
+    (tmp_path / name).write_text(content)
+    stdout, code, memory = measured("--isolated", name, cwd=tmp_path)
+    assert code == 2 and f"{name}:1:1: E902" in stdout and words in stdout, stdout
+    assert memory < 500
+
+
+def test_the_limits_are_settings(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.rnnlint]\nmax-line-size = 40\n", "model.py": MODEL})
+    stdout, code, _ = measured("model.py", cwd=tmp_path)
+    assert code == 2 and "line 2 has 83 characters, over max-line-size = 40" in stdout
+    write(tmp_path, {"pyproject.toml": "[tool.rnnlint]\nmax-file-size = -1\n"})
+    stdout, code, _ = measured("model.py", cwd=tmp_path)
+    assert code == 2 and "All checks passed" not in stdout
+
+
+def test_a_large_file_under_a_megabyte_stays_under_the_bounds(tmp_path: Path) -> None:
+    """190 kB of dense code, just under the limit: parsed, within the bounds (20 s: a loaded CI machine)."""
+    body = "def f{i}(x):\n    return keras.Sequential([keras.layers.LSTM({i}), keras.layers.Dense(x)])\n"
+    text = MODEL
+    index = 1
+    while len(text) < 190_000:
+        text += body.format(i=index)
+        index += 1
+    (tmp_path / "model.py").write_text(text)
+    stdout, code, memory = measured("--isolated", "model.py", cwd=tmp_path, timeout=20)
+    assert code == 1 and "RNN001" in stdout
+    assert memory < 500
+
+
+# -- never a traceback --------------------------------------------------------------------------
+
+
+def test_control_characters_and_non_utf8_names_are_escaped_in_every_format(tmp_path: Path) -> None:
+    name = os.fsdecode(b"m\x1b[31m\xff.py")
+    (tmp_path / name).write_text(MODEL)
+    for output_format in ("text", "full", "json", "sarif", "gitlab", "github", "concise"):
+        import subprocess
+        import sys
+
+        done = subprocess.run(
+            [sys.executable, "-m", "rnnlint", "--isolated", "--no-cache", "--format", output_format, "."],
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=30,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+            check=False,
+        )
+        if done.returncode == 2 and b"Invalid value for '--format'" in done.stderr:
+            continue
+        assert done.returncode == 1, (output_format, done.stderr)
+        assert b"\x1b" not in done.stdout and b"Traceback" not in done.stderr
+        text = done.stdout.decode("utf-8")  # valid UTF-8
+        shown = "m\\x1b[31m\\xff.py" in text.replace("\\\\", "\\") or "m%5Cx1b%5B31m%5Cxff.py" in text  # SARIF: a URI
+        assert shown, (output_format, text)
+    _, code, _ = measured("--isolated", "--format", "sarif", "-o", "out.sarif", ".", cwd=tmp_path)
+    assert code == 1 and "%5Cxff.py" in (tmp_path / "out.sarif").read_text(encoding="utf-8")
+
+
+def test_a_broken_config_says_nothing_passed(cli: Invoke, tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.rnnlint]\nselect = 3\n", "model.py": MODEL})
+    result = cli("model.py")
+    assert result.exit_code == 2 and "All checks passed" not in result.output
+    write(tmp_path, {"pyproject.toml": "[tool.rnnlint]\nx = " + "[" * 5000 + "]" * 5000 + "\n"})
+    result = cli("model.py")
+    assert result.exit_code == 2 and "All checks passed" not in result.output
+
+
+def test_an_unreadable_subfolder_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rnnlint.files import discover
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "model.py").write_text(MODEL)
+    real_scandir = os.scandir
+
+    def refusing(path: str = ".") -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    found = discover((str(tmp_path),))
+    assert found.unreadable == ((str(tmp_path / "locked"), "Permission denied"),)
+
+
+# -- --fix --------------------------------------------------------------------------------------
+
+
+def test_fix_does_not_write_through_a_symlink_out_of_the_tree(tmp_path: Path, cli: Invoke) -> None:
+    outside = tmp_path / "outside"
+    write(outside, {"target.py": STATEFUL_FIT})
+    write(tmp_path, {"project/model.py": STATEFUL_FIT})
+    (tmp_path / "project" / "link.py").symlink_to(outside / "target.py")
+    (tmp_path / "project" / "model.py").chmod(0o640)
+    result = cli("--isolated", "--keras", "3", "--fix", "project")
+    assert "link.py: not fixed: it leads to" in result.stderr
+    assert (outside / "target.py").read_text() == STATEFUL_FIT
+    fixed = tmp_path / "project" / "model.py"
+    assert "shuffle=False" in fixed.read_text()
+    assert stat.S_IMODE(fixed.stat().st_mode) == 0o640
+    assert not list((tmp_path / "project").glob("*.tmp"))
