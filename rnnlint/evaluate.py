@@ -35,6 +35,20 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 
 _NUMBER = (int, float)
 _MAX_INT = 10**15
+MAX_LENGTH = 10_000
+"""The longest string or tuple evaluated; longer is UNKNOWN (28 lines of ``t = t + t`` make 2^28 items)."""
+
+
+def bounded(value: Value) -> Value:
+    """``value``, or UNKNOWN when it is an integer beyond 10^15 or a string or tuple beyond MAX_LENGTH:
+    every bound of the evaluation is applied here, so nothing it computes can grow without limit."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_INT:
+        return UNKNOWN
+    if isinstance(value, float) and not math.isfinite(value):
+        return UNKNOWN
+    if isinstance(value, (str, tuple)) and len(value) > MAX_LENGTH:
+        return UNKNOWN
+    return value
 
 
 def binary(op: str, left: Value, right: Value) -> Value:
@@ -47,8 +61,10 @@ def binary(op: str, left: Value, right: Value) -> Value:
     both_numbers = isinstance(left, _NUMBER) and isinstance(right, _NUMBER)
     sequence_ok = op in "+*" and (
         (isinstance(left, (tuple, str)) and type(left) is type(right) and op == "+")
-        or (isinstance(left, (tuple, str)) and is_int(right) and op == "*" and 0 <= right < 10_000)
+        or (isinstance(left, (tuple, str)) and is_int(right) and op == "*" and 0 <= right <= MAX_LENGTH)
     )
+    if sequence_ok and (len(left) + len(right) if op == "+" else len(left) * right) > MAX_LENGTH:
+        return UNKNOWN
     if not (both_numbers or sequence_ok):
         return UNKNOWN
     if op == "**" and (abs(right) > 64 or abs(left) > _MAX_INT):
@@ -57,9 +73,7 @@ def binary(op: str, left: Value, right: Value) -> Value:
         result = func(left, right)
     except (ArithmeticError, ValueError, TypeError):
         return UNKNOWN
-    if isinstance(result, int) and abs(result) > _MAX_INT:
-        return UNKNOWN
-    return result
+    return bounded(result)
 
 
 def _shift(op: str, left: Value, right: Value) -> Value:
@@ -87,7 +101,7 @@ def unary(op: str, operand: Value) -> Value:
     if not is_known(operand):
         return UNKNOWN
     if op == "-" and isinstance(operand, _NUMBER) and not isinstance(operand, bool):
-        return -operand
+        return bounded(-operand)
     if op == "+" and isinstance(operand, _NUMBER):
         return operand
     if op == "not" and isinstance(operand, (bool, int, float, str, tuple, type(None))):
@@ -175,14 +189,29 @@ def _slice_length(length: Value, item: slice) -> Value:
     if not _slice_known(item):
         return _window_length(item)
     if is_int(length):
-        return len(range(length)[item])
+        return _length(range(length)[item])
     return UNKNOWN  # x[:n] has min(len(x), n) rows
+
+
+def _length(numbers: range) -> Value:
+    """``len(range(...))``, UNKNOWN beyond the bounds (``len`` itself overflows past 2^63)."""
+    try:
+        return bounded(len(numbers))
+    except OverflowError:
+        return UNKNOWN
 
 
 def _product(shape: Value) -> Value:
     if isinstance(shape, Unknown) or not all(is_int(dim) for dim in shape):
         return UNKNOWN
-    return math.prod(shape)
+    if any(abs(dim) > _MAX_INT for dim in shape):
+        return UNKNOWN
+    size = 1
+    for dim in shape:
+        size = bounded(size * dim)
+        if not is_int(size):
+            return UNKNOWN
+    return size
 
 
 def as_shape(value: Value) -> tuple[Any, ...] | Unknown:
@@ -261,7 +290,10 @@ def _arange(args: list[Value], kwargs: dict[str, Value]) -> Value:
     numbers = [arg for arg in args if is_int(arg)]
     if len(numbers) != len(args) or not 1 <= len(numbers) <= 3 or kwargs:
         return ArrayValue((UNKNOWN,))
-    return ArrayValue((len(range(*numbers)),))
+    try:
+        return ArrayValue((_length(range(*numbers)),))
+    except ValueError:  # a step of 0
+        return ArrayValue((UNKNOWN,))
 
 
 def _expand_dims(args: list[Value], kwargs: dict[str, Value]) -> Value:
@@ -366,7 +398,7 @@ def _call_builtin(qualname: str, args: list[Value], kwargs: dict[str, Value]) ->
         if isinstance(value, ArrayValue):
             return value.samples
         if isinstance(value, range):
-            return len(value)
+            return _length(value)
         if isinstance(value, ListValue):
             return value.length
         return UNKNOWN
@@ -374,20 +406,20 @@ def _call_builtin(qualname: str, args: list[Value], kwargs: dict[str, Value]) ->
         return UNKNOWN
     try:
         if qualname == "builtins.int" and isinstance(args[0], (int, float)):
-            return int(args[0])
+            return bounded(int(args[0]))
         if qualname == "builtins.float" and isinstance(args[0], (int, float)):
-            return float(args[0])
+            return bounded(float(args[0]))
         if qualname in ("builtins.tuple", "builtins.list") and isinstance(args[0], tuple):
             return args[0]
         if qualname in ("builtins.min", "builtins.max") and all(isinstance(a, _NUMBER) for a in args):
             return (min if qualname == "builtins.min" else max)(args)
         if qualname == "builtins.round" and isinstance(args[0], _NUMBER):
-            return round(*args)
+            return bounded(round(*args))
         if qualname == "builtins.abs" and isinstance(args[0], _NUMBER):
             return abs(args[0])
         if qualname == "builtins.range" and all(is_int(arg) for arg in args):
             return range(*args)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, ArithmeticError):
         return UNKNOWN
     return UNKNOWN
 

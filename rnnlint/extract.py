@@ -17,6 +17,7 @@ from typing import Any
 import libcst as cst
 
 from rnnlint import evaluate
+from rnnlint.budget import Budget, BudgetExceeded
 from rnnlint.ir import Arg, Layer, Loop, Model, ModelCall, ModuleIR, Node, Span, TensorRef
 from rnnlint.kerasnames import CELLS, LAYERS, MERGE_FUNCTIONS, canonical, normalize_config
 from rnnlint.kerasversion import resolve_version
@@ -60,6 +61,8 @@ RESET_METHODS = frozenset({"reset_states", "reset_state"})
 _BUILTINS = frozenset({"len", "int", "float", "range", "min", "max", "round", "abs", "tuple", "list"})
 
 _MAX_CALL_DEPTH = 8
+_MAX_LITERAL = 64
+"""Characters of a number literal evaluated; a longer one is unknown."""
 
 _BINARY_OPS: dict[type[cst.BaseBinaryOp], str] = {
     cst.Add: "+",
@@ -223,6 +226,7 @@ class Extractor:
         self.called: set[cst.FunctionDef] = set()
         self.defined: list[FunctionValue] = []
         self.active: list[cst.FunctionDef] = []
+        self.budget = Budget()
         self.uses_tf_keras = False
         self._next_id = 0
         self._assigned: dict[int, list[str]] = {}
@@ -379,17 +383,29 @@ class Extractor:
             self.uses_tf_keras = True
 
     def exec_if(self, statement: cst.If, scope: Scope) -> None:
-        test = self.eval(statement.test, scope)
-        orelse = statement.orelse
-        else_body: Sequence[cst.CSTNode] = ()
-        if isinstance(orelse, cst.If):
-            else_body = (orelse,)
-        elif isinstance(orelse, cst.Else):
-            else_body = orelse.body.body
-        if isinstance(test, bool):
-            self.exec_block(statement.body.body if test else else_body, scope)
-            return
-        self.exec_branches([statement.body.body, else_body], scope, include_fallthrough=False)
+        """An ``if/elif/else`` chain as one set of branches, walked in a loop: a
+        chain of hundreds of ``elif`` must not exhaust the recursion limit."""
+        branches: list[Sequence[cst.CSTNode]] = []
+        uncertain = self.uncertain
+        node: cst.If | None = statement
+        while node is not None:
+            test = self.eval(node.test, scope)
+            if test is not False:
+                branches.append(node.body.body)
+            if test is True:
+                break
+            if not isinstance(test, bool):
+                self.uncertain = uncertain + 1  # later tests run only if this one was false
+            orelse, node = node.orelse, None
+            if isinstance(orelse, cst.If):
+                node = orelse
+            else:
+                branches.append(orelse.body.body if isinstance(orelse, cst.Else) else ())
+        self.uncertain = uncertain
+        if len(branches) == 1:
+            self.exec_block(branches[0], scope)
+        else:
+            self.exec_branches(branches, scope, include_fallthrough=False)
 
     def exec_branches(
         self, branches: Sequence[Sequence[cst.CSTNode]], scope: Scope, *, include_fallthrough: bool
@@ -477,24 +493,29 @@ class Extractor:
     def eval(self, node: cst.BaseExpression | None, scope: Scope) -> Value:
         if node is None:
             return None
+        self.budget.spend()  # bounded work per file (rnnlint.budget)
         method = getattr(self, f"eval_{type(node).__name__}", None)
         if method is None:
             return UNKNOWN
         return method(node, scope)
 
     def eval_Integer(self, node: cst.Integer, scope: Scope) -> Value:
-        return node.evaluated_value
+        if len(node.value) > _MAX_LITERAL:  # beyond the evaluator's bounds; int() would refuse 4,300+ digits
+            return UNKNOWN
+        return evaluate.bounded(node.evaluated_value)
 
     def eval_Float(self, node: cst.Float, scope: Scope) -> Value:
-        return node.evaluated_value
+        if len(node.value) > _MAX_LITERAL:
+            return UNKNOWN
+        return evaluate.bounded(node.evaluated_value)
 
     def eval_SimpleString(self, node: cst.SimpleString, scope: Scope) -> Value:
         value = node.evaluated_value
-        return value if isinstance(value, str) else UNKNOWN
+        return evaluate.bounded(value) if isinstance(value, str) else UNKNOWN
 
     def eval_ConcatenatedString(self, node: cst.ConcatenatedString, scope: Scope) -> Value:
         value = node.evaluated_value
-        return value if isinstance(value, str) else UNKNOWN
+        return evaluate.bounded(value) if isinstance(value, str) else UNKNOWN
 
     def eval_Name(self, node: cst.Name, scope: Scope) -> Value:
         constants = {"True": True, "False": False, "None": None}
@@ -512,7 +533,7 @@ class Extractor:
                 items.extend(value)
             else:
                 items.append(value)
-        return tuple(items)
+        return evaluate.bounded(tuple(items))
 
     eval_List = eval_Tuple
 
@@ -740,6 +761,9 @@ class Extractor:
     ) -> Value:
         definition = function.node
         if definition in self.active or len(self.active) >= _MAX_CALL_DEPTH:
+            return UNKNOWN
+        if self.budget.call(definition):  # this helper ran often enough: its result is unknown
+            self.note_opaque_call(args, kwargs)
             return UNKNOWN
         self.called.add(definition)
         scope = Scope(function.scope)
@@ -1179,5 +1203,8 @@ def extract(path: str, module: cst.Module, keras: str = "auto", positions: LazyP
     """The IR of ``module``, judged for the Keras version ``keras`` selects
     (``positions``: of ``module``, when the caller wants to reuse them)."""
     extractor = Extractor(path, module, positions)
-    extractor.run()
+    try:
+        extractor.run()
+    except BudgetExceeded:  # too much work for a static analysis: the whole file is unknown
+        return ModuleIR(path, resolve_version(keras, extractor.uses_tf_keras), (), (), ())
     return extractor.module_ir(resolve_version(keras, extractor.uses_tf_keras))

@@ -348,3 +348,88 @@ def test_fix_does_not_write_through_a_symlink_out_of_the_tree(tmp_path: Path, cl
     assert "shuffle=False" in fixed.read_text()
     assert stat.S_IMODE(fixed.stat().st_mode) == 0o640
     assert not list((tmp_path / "project").glob("*.tmp"))
+
+
+# -- bounded static analysis ---------------------------------------------------------------------
+
+STATEFUL = "import keras\nmodel = keras.Sequential([keras.layers.LSTM(4, stateful=True, input_shape=(3, 2))])\n"
+
+
+def _fan_out() -> str:
+    source = STATEFUL + "def h0(x):\n    return x + 1\n"
+    for level in range(1, 9):
+        calls = "".join(f"    a{j} = h{level - 1}(x)\n" for j in range(10))
+        source += f"def h{level}(x):\n{calls}    return a0\n"
+    return source + "v = h8(1)\n"
+
+
+BOUNDED = {
+    "doubling": STATEFUL + "t = (1,)\n" + "t = t + t\n" * 28 + "s = 'ab'\n" + "s = s + s\n" * 40,
+    "fan-out": _fan_out(),
+    "deep-elif": STATEFUL
+    + "x = input()\nif x == '0':\n    y = 0\n"
+    + "".join(f"elif x == '{i}':\n    y = {i}\n" for i in range(1, 300))
+    + "else:\n    y = -1\n",
+    "overflow": STATEFUL + "import numpy as np\nn = len(range(10**20))\na = np.arange(10**20)\n"
+    "b = np.arange(100000000000000000000)\nc = len(range(n))\nf = int(1e308 * 10)\n",
+    "10000-digits": STATEFUL + "m = " + "9" * 10_000 + "\nk = m * m\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDED))
+def test_pathological_code_is_analysed_within_bounds(tmp_path: Path, name: str) -> None:
+    """Each gives its RNN001 (the model at the top), no RNN900, under 10 s and 500 MB."""
+    (tmp_path / "model.py").write_text(BOUNDED[name])
+    stdout, code, memory = measured("--isolated", "model.py", cwd=tmp_path)
+    assert code == 1 and "model.py:2:27: RNN001" in stdout and "RNN900" not in stdout, stdout
+    assert memory < 500
+
+
+def test_a_huge_batch_with_validation_split_is_answered_at_once(tmp_path: Path) -> None:
+    (tmp_path / "model.py").write_text(
+        "import numpy as np\nimport keras\n"
+        "model = keras.Sequential([keras.Input(batch_shape=(10**9, 8, 16)), keras.layers.LSTM(4, stateful=True)])\n"
+        'model.compile(loss="mse", optimizer="adam")\n'
+        "model.fit(np.zeros((10**9 + 7, 8, 16)), np.zeros((10**9 + 7, 4)), batch_size=10**9, validation_split=0.1,"
+        " shuffle=False)\n"
+    )
+    stdout, code, _ = measured("--isolated", "model.py", cwd=tmp_path)
+    assert code == 1 and "RNN003" in stdout and "use 10000000000 samples" in stdout
+
+
+def test_the_split_fix_search_is_the_brute_force_one() -> None:
+    """Only multiples of the batch size can split into two divisible parts: same answer, ~200 tries."""
+    import math
+
+    from rnnlint.rules.rnn003_stateful_samples_not_divisible import _split_fix
+
+    def brute(total: int, split: float, batch: int) -> str:
+        for distance in range(1, 100 * batch):
+            for candidate in (total - distance, total + distance):
+                if candidate > 0:
+                    train = math.floor(candidate * (1.0 - split))
+                    if train and not train % batch and not (candidate - train) % batch:
+                        return f"use {candidate} samples (split into {train} + {candidate - train}), "
+        return "pass"
+
+    for total in (1, 7, 33, 100, 325, 1001):
+        for split in (0.1, 0.2, 0.25, 0.3, 0.5, 0.9):
+            for batch in (1, 2, 3, 7, 32):
+                assert _split_fix(total, split, batch).startswith(brute(total, split, batch)), (total, split, batch)
+
+
+def test_split_rows_is_bounded() -> None:
+    import time
+
+    from rnnlint.confirm.plan import split_rows
+
+    start = time.monotonic()
+    assert split_rows(10**9 + 7, 0.1, 10**9) == 10**9 + 7
+    assert split_rows(325, 0.2, 32) < 325
+    assert time.monotonic() - start < 2
+
+
+def test_shapes_of_a_huge_literal(tmp_path: Path, cli: Invoke) -> None:
+    write(tmp_path, {"model.py": STATEFUL + "n = " + "7" * 5000 + "\nx = keras.layers.Dense(n)\n"})
+    result = cli("shapes", "model.py")
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output

@@ -239,6 +239,10 @@ def remainder_rows(total: int, batch: int) -> int:
     return total if total <= batch else batch + total % batch
 
 
+SPLIT_SEARCH = 200_000
+"""Sample counts ``split_rows`` tries, at most (a fraction of a second): past it, the user's own count is kept."""
+
+
 def split_rows(total: int, split: float, batch: int) -> int:
     """The smallest sample count whose validation split leaves training and
     validation parts with the user's remainders (a last batch of exactly one
@@ -250,7 +254,7 @@ def split_rows(total: int, split: float, batch: int) -> int:
         return (train % batch, valid % batch, train >= batch, valid >= batch)
 
     wanted = pattern(total)
-    return next((count for count in range(1, total) if pattern(count) == wanted), total)
+    return next((count for count in range(1, min(total, SPLIT_SEARCH)) if pattern(count) == wanted), total)
 
 
 def _fixed_batch(built: BuildSpec) -> int:
