@@ -83,15 +83,20 @@ def run(
     for folder, reason in found.unreadable:
         findings.extend(refused(folder, Refusal(f"cannot read folder: {reason}")).errors)
     reuse = confirmer is None  # cached results hold no IR, which confirmation needs
-    for (_, settings), raw in zip(work, _check_all(work, jobs, cache, reuse), strict=True):
-        result = finish(raw, settings)
+    try:
+        for (_, settings), raw in zip(work, _check_all(work, jobs, cache, reuse), strict=True):
+            result = finish(raw, settings)
+            if confirmer is not None:
+                selected = any(rule.code == "RNN099" for rule in settings.rules())
+                result = confirmer.confirm(result, runtime_errors=selected, finish=partial(finish, settings=settings))
+            findings.extend(result.errors)
+            findings.extend(result.findings)
+            if result.errors or result.findings:
+                sources.update(_sources(result))
+    except BaseException:  # Ctrl-C, SIGTERM: no worker left running, no temporary folder left behind
         if confirmer is not None:
-            selected = any(rule.code == "RNN099" for rule in settings.rules())
-            result = confirmer.confirm(result, runtime_errors=selected, finish=partial(finish, settings=settings))
-        findings.extend(result.errors)
-        findings.extend(result.findings)
-        if result.errors or result.findings:
-            sources.update(_sources(result))
+            confirmer.abort()
+        raise
     if confirmer is not None:
         confirmer.close()
     return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources)

@@ -433,3 +433,94 @@ def test_shapes_of_a_huge_literal(tmp_path: Path, cli: Invoke) -> None:
     write(tmp_path, {"model.py": STATEFUL + "n = " + "7" * 5000 + "\nx = keras.layers.Dense(n)\n"})
     result = cli("shapes", "model.py")
     assert result.exit_code in (0, 1) and "Traceback" not in result.output
+
+
+# -- confirmation -------------------------------------------------------------------------------
+
+
+def test_only_keras_named_values_reach_its_string_lookups() -> None:
+    from rnnlint.confirm.names import allowed
+    from rnnlint.confirm.plan import NoPlan, plan_finding
+
+    assert allowed("activation", "tanh") and allowed("kernel_initializer", "glorot_uniform")
+    assert not allowed("activation", "os.system") and not allowed("recurrent_initializer", "keras.src.x>Evil")
+    assert not allowed("padding", "\x1b[2J") and not allowed("some_new_argument", "anything")
+    source = STATEFUL_FIT.replace(
+        "keras.layers.LSTM(4, stateful=True)", 'keras.layers.LSTM(4, stateful=True, activation="builtins.exec")'
+    )
+    result = check_source("model.py", source, select_rules(), "3", prefilter=False)
+    assert result.module is not None
+    finding = next(f for f in result.findings if f.code == "RNN002")
+    plan = plan_finding(finding, result.module)
+    assert "builtins.exec" not in plan.probe.key() and any("activation=" in item for item in plan.defaults)
+    hostile_loss = source.replace('loss="mse"', 'loss="keras.src.saving>evil"')
+    result = check_source("model.py", hostile_loss, select_rules(), "3", prefilter=False)
+    assert result.module is not None
+    assert result.findings
+    for finding in result.findings:
+        try:
+            probe = plan_finding(finding, result.module).probe
+        except NoPlan:
+            continue
+        assert "evil" not in probe.key(), "a loss not in Keras's table never travels"
+
+
+@pytest.mark.slow
+def test_every_name_in_the_tables_resolves_in_keras() -> None:
+    import keras
+
+    from rnnlint.confirm import names
+
+    for table, lookup in (
+        (names.ACTIVATIONS, keras.activations.get),
+        (names.INITIALIZERS, keras.initializers.get),
+        (names.REGULARIZERS, keras.regularizers.get),
+        (names.CONSTRAINTS, keras.constraints.get),
+        (names.LOSSES, keras.losses.get),
+    ):
+        for name in table:
+            assert lookup(name) is not None, name
+
+
+ORPHAN = """
+import os, sys, time
+from rnnlint.confirm.client import WorkerPool
+pool = WorkerPool()
+worker = pool.worker(3)
+worker.start()
+print(worker.pid, worker._folder, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_no_orphan_worker_when_the_linter_dies(tmp_path: Path, how: str) -> None:
+    """The TensorFlow worker dies with the linter (parent-death signal) and removes its temporary folder."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True, env=env)
+    assert parent.stdout is not None
+    pid_text, folder = parent.stdout.readline().split()
+    worker = int(pid_text)
+    assert os.path.isdir(folder)
+    parent.send_signal(getattr(signal, how))
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail(f"worker {worker} outlived the linter ({how})")
+    deadline = time.monotonic() + 5
+    while os.path.isdir(folder) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.isdir(folder)

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rnnlint.confirm.names import LOSSES
 from rnnlint.confirm.protocol import Probe, Shape
 from rnnlint.confirm.spec import (
     BATCH_PLACEHOLDER,
@@ -288,7 +289,7 @@ def _plan_targets(finding: Finding, module: ModuleIR) -> Plan:
     call = finding.call
     loss = raw_loss(module, model)
     if loss is None:
-        raise NoPlan("the loss is not a literal")
+        raise NoPlan("the loss is not a literal Keras loss name")
     rows = built.batch or BATCH_PLACEHOLDER
     x = tuple((rows, *shape[1:]) for shape in built.call_shapes)
     y = _data_shapes(y_value(call), (), rows, "targets", strict=True)
@@ -356,7 +357,7 @@ def raw_loss(module: ModuleIR, model: Model) -> str | None:
     losses = {call.value("loss", 1, default=None) for call in module.calls_of(model, "compile")}
     if len(losses) == 1:
         (loss,) = losses
-        return loss if isinstance(loss, str) else None
+        return loss if isinstance(loss, str) and loss in LOSSES else None  # only Keras's named losses travel
     return None
 
 

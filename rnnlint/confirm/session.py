@@ -10,6 +10,7 @@ becomes an RNN099 finding at the line where the model is created.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TextIO
@@ -84,6 +85,8 @@ class Confirmer:
         self.progress = Progress(files, self.stream)
         self.tally = Tally()
         self._answers: dict[str, Answer] = {}
+        self._spent = 0.0
+        """Seconds spent waiting for workers in this run, against ``limits.total``."""
 
     def confirm(
         self,
@@ -107,6 +110,12 @@ class Confirmer:
         self.progress.file_done()
         findings.sort(key=lambda f: (f.span.cell or 0, f.span.line, f.span.column, f.code))
         return replace(result, findings=tuple(findings))
+
+    def abort(self) -> None:
+        """Kill the workers at once (the run was interrupted); no summary."""
+        self.progress.close()
+        if self._owns_pool:
+            self.pool.close(kill=True)
 
     def close(self) -> None:
         """Stop the workers and print the summary line."""
@@ -164,8 +173,8 @@ class Confirmer:
                 continue
             answer = self._ask(plan.probe)
             failure = runtime_error(answer.reply) if answer.reply is not None else None
-            if answer.reply is None:
-                self.tally.unanswered_models += 1
+            if answer.reply is None or (answer.reply.failure is not None and failure is None):
+                self.tally.unanswered_models += 1  # no answer, or the worker's own trouble (out of memory...)
             elif failure is None:
                 self.tally.clean_models += 1
             else:
@@ -197,7 +206,10 @@ class Confirmer:
         remembered = self.cache.problem(key)
         if remembered is not None:
             return Answer(None, versions, f"{remembered} (remembered from an earlier run)")
+        if self._spent >= self.options.limits.total:
+            return Answer(None, versions, f"the confirmation time budget ({self.options.limits.total:g} s) is used up")
         self.progress.model_started()
+        started = time.monotonic()
         try:
             reply = self.pool.ask(probe)
         except WorkerTimeout as error:
@@ -205,6 +217,8 @@ class Confirmer:
             return Answer(None, versions, str(error))
         except WorkerError as error:
             return Answer(None, versions, str(error))
+        finally:
+            self._spent += time.monotonic() - started
         self.cache.put(key, reply)
         return Answer(reply, versions)
 
