@@ -100,6 +100,13 @@ keras_option = click.option(
     help="Rebuild the models with findings (all: every recurrent model) in TensorFlow and show what Keras does "
     "(needs rnnlint[confirm]); off: not even when the config asks for it.",
 )
+@click.option(
+    "--confirm-budget",
+    type=click.FloatRange(min=1),
+    default=600.0,
+    show_default=True,
+    help="With --confirm: seconds all models together may take in TensorFlow; past it, the rest are unconfirmed.",
+)
 @click.option("--strict", is_flag=True, help="With --confirm: findings Keras did not reproduce also give exit code 1.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache.")
 @click.option(
@@ -133,6 +140,7 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     confirm: str | None,
+    confirm_budget: float,
     strict: bool,
     no_cache: bool,
     cache_dir: str | None,
@@ -177,7 +185,7 @@ def check(
 
     cache = FileCache(None if no_cache else cache_dir or _project_cache(resolver, paths, stdin_filename))
     confirm_cache = None if no_cache else cache_dir
-    report = run(paths, resolver, stdin, _confirm_options(mode, confirm_cache, default=not no_cache), jobs, cache)
+    report = run(paths, resolver, stdin, _confirm_options(mode, confirm_cache, confirm_budget, default=not no_cache), jobs, cache)
     report = printable.report(report)
     for path in report.missing:
         click.echo(f"rnnlint: error: {path}: no such file or directory", err=True)
@@ -231,16 +239,18 @@ def _project_cache(resolver: Resolver, paths: tuple[str, ...], stdin_filename: s
     return os.path.join(root, DEFAULT_FOLDER)
 
 
-def _confirm_options(confirm: str, cache_dir: str | None, default: bool) -> ConfirmOptions | None:
+def _confirm_options(confirm: str, cache_dir: str | None, budget: float, default: bool) -> ConfirmOptions | None:
     """``cache_dir`` given: Keras's answers go there; else the user's cache
     folder (``default``), never the checkout, or nowhere (``--no-cache``)."""
     if confirm == "off":
         return None
+    from rnnlint.confirm.client import Limits
     from rnnlint.confirm.session import ConfirmOptions
 
+    limits = Limits(total=budget)
     if cache_dir is None and default:
-        return ConfirmOptions(mode=confirm)
-    return ConfirmOptions(mode=confirm, cache_dir=cache_dir)
+        return ConfirmOptions(mode=confirm, limits=limits)
+    return ConfirmOptions(mode=confirm, cache_dir=cache_dir, limits=limits)
 
 
 def _failing(findings: tuple[Finding, ...], strict: bool) -> tuple[Finding, ...]:

@@ -524,3 +524,25 @@ def test_no_orphan_worker_when_the_linter_dies(tmp_path: Path, how: str) -> None
     while os.path.isdir(folder) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not os.path.isdir(folder)
+
+
+def test_the_confirmation_time_budget_holds(tmp_path: Path) -> None:
+    """Past --confirm-budget, the remaining findings are unconfirmed without asking a worker."""
+    import time
+
+    from rnnlint.confirm.client import Limits
+
+    result = check_source("model.py", STATEFUL_FIT, select_rules(), "3", prefilter=False)
+    asked: list[Probe] = []
+
+    class Slow:
+        def ask(self, probe: Probe) -> Reply:
+            asked.append(probe)
+            time.sleep(1.1)
+            return Reply(loss=0.0)
+
+    options = ConfirmOptions(cache_dir=None, limits=Limits(total=1.0))
+    confirmed = Confirmer(options, pool=Slow(), stream=io.StringIO()).confirm(result)  # type: ignore[arg-type]
+    assert len(asked) == 1
+    details = [f.confirmation.detail for f in confirmed.findings if f.confirmation]
+    assert any("time budget (1 s) is used up" in detail for detail in details), details
