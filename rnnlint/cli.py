@@ -185,7 +185,8 @@ def check(
 
     cache = FileCache(None if no_cache else cache_dir or _project_cache(resolver, paths, stdin_filename))
     confirm_cache = None if no_cache else cache_dir
-    report = run(paths, resolver, stdin, _confirm_options(mode, confirm_cache, confirm_budget, default=not no_cache), jobs, cache)
+    options = _confirm_options(mode, confirm_cache, confirm_budget, default=not no_cache)
+    report = run(paths, resolver, stdin, options, jobs, cache)
     report = printable.report(report)
     for path in report.missing:
         click.echo(f"rnnlint: error: {path}: no such file or directory", err=True)
