@@ -140,9 +140,22 @@ keras_option = click.option(
     help="Rebuild the models with findings (all: every recurrent model) in TensorFlow and show what Keras does "
     "(needs rnnlint[confirm]); off: not even when the config asks for it.",
 )
+@click.option(
+    "--confirm-budget",
+    type=click.FloatRange(min=1),
+    default=600.0,
+    show_default=True,
+    help="With --confirm: seconds all models together may take in TensorFlow; past it, the rest are unconfirmed.",
+)
 @click.option("--strict", is_flag=True, help="With --confirm: findings Keras did not reproduce also give exit code 1.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache.")
-@click.option("--cache-dir", default=".rnnlint_cache", show_default=True, help="Where results are cached.")
+@click.option(
+    "--cache-dir",
+    envvar="RNNLINT_CACHE_DIR",
+    default=None,
+    help="Where per-file results are cached [default: .rnnlint_cache at the project root]; with --confirm, "
+    "Keras's answers too [default: the user's cache folder].",
+)
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes to check files with [default: the cores]."
 )
@@ -171,9 +184,10 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     confirm: str | None,
+    confirm_budget: float,
     strict: bool,
     no_cache: bool,
-    cache_dir: str,
+    cache_dir: str | None,
     jobs: int | None,
 ) -> None:
     """Check Python files, notebooks and folders for recurrent-model mistakes (PATH - reads stdin).
@@ -206,22 +220,27 @@ def check(
     if show_settings:
         _show_settings(resolver, paths or (".",), stdin_filename)
     mode = _confirm_mode(resolver, paths, stdin_filename, confirm)
-    stdin = Buffer(stdin_filename or STDIN, sys.stdin.buffer.read()) if STDIN in paths else None
+    stdin = Buffer(stdin_filename or STDIN, _read_stdin()) if STDIN in paths else None
     if fix or diff or unsafe_fixes:
         from rnnlint.fix_command import run_fixes
 
         stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes, force_exclude=force_exclude)
+    from rnnlint import printable
     from rnnlint.filecache import FileCache
 
-    cache = FileCache(None if no_cache else cache_dir)
-    report = run(paths, resolver, stdin, _confirm_options(mode, cache.folder), jobs, cache, force_exclude)
+    cache = FileCache(None if no_cache else cache_dir or _project_cache(resolver, paths, stdin_filename))
+    confirm_cache = None if no_cache else cache_dir
+    options = _confirm_options(mode, confirm_cache, confirm_budget, default=not no_cache)
+    report = run(paths, resolver, stdin, options, jobs, cache, force_exclude)
+    report = printable.report(report)
     reported = {finding.span.path for finding in report.findings if finding.code == IO_ERROR}
     for path in report.missing:
         if path not in reported:  # E902 not selected: said anyway, as ruff does
             click.echo(f"rnnlint: warning: failed to check {path}: No such file or directory", err=True)
     for message in report.config_errors:
         click.echo(f"rnnlint: error: {message}", err=True)
-    _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
+    failed = bool(report.missing or report.config_errors) and not report.findings  # no "All checks passed"
+    _write_report(report, output_format, output_file, statistics, quiet or failed, err=fix and stdin is not None)
     if verbose:
         _write_tracebacks(report.findings)
     if report.config_errors or any(f.code in EXIT_ERROR_CODES for f in report.findings):
@@ -244,12 +263,42 @@ def _confirm_mode(resolver: Resolver, paths: tuple[str, ...], stdin_filename: st
         return given or "off"
 
 
-def _confirm_options(confirm: str, cache_dir: str | None) -> ConfirmOptions | None:
+def _read_stdin() -> bytes:
+    """Standard input, read up to ``READ_LIMIT`` bytes: more is a one-line error, not memory exhausted."""
+    from rnnlint.reading import Refusal, read_bounded
+
+    data = read_bounded(sys.stdin.buffer)
+    if isinstance(data, Refusal):
+        _fail(f"stdin: {data.reason}")
+    return data
+
+
+def _project_cache(resolver: Resolver, paths: tuple[str, ...], stdin_filename: str | None) -> str:
+    """``.rnnlint_cache`` in the project root (the first path's config folder, else the working folder)."""
+    from rnnlint.config import ConfigError
+    from rnnlint.filecache import DEFAULT_FOLDER
+    from rnnlint.runner import STDIN
+
+    first = next((path for path in paths if path != STDIN), stdin_filename or ".")
+    try:
+        root = resolver.settings_for(first).root
+    except ConfigError:
+        root = os.getcwd()
+    return os.path.join(root, DEFAULT_FOLDER)
+
+
+def _confirm_options(confirm: str, cache_dir: str | None, budget: float, default: bool) -> ConfirmOptions | None:
+    """``cache_dir`` given: Keras's answers go there; else the user's cache
+    folder (``default``), never the checkout, or nowhere (``--no-cache``)."""
     if confirm == "off":
         return None
+    from rnnlint.confirm.client import Limits
     from rnnlint.confirm.session import ConfirmOptions
 
-    return ConfirmOptions(mode=confirm, cache_dir=cache_dir)
+    limits = Limits(total=budget)
+    if cache_dir is None and default:
+        return ConfirmOptions(mode=confirm, limits=limits)
+    return ConfirmOptions(mode=confirm, cache_dir=cache_dir, limits=limits)
 
 
 def _failing(findings: tuple[Finding, ...], strict: bool) -> tuple[Finding, ...]:
@@ -277,7 +326,9 @@ def _patterns(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"rnnlint: error: {message}", err=True)
+    from rnnlint.printable import line
+
+    click.echo(f"rnnlint: error: {line(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -310,7 +361,7 @@ def _write_report(
         return
     try:
         os.makedirs(os.path.dirname(os.path.abspath(output_file)), exist_ok=True)
-        with open(output_file, "w", encoding="utf-8") as handle:
+        with open(output_file, "w", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(rendered)
     except OSError as error:
         _fail(f"{output_file}: cannot write the report: {error.strerror}")

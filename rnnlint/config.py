@@ -22,13 +22,26 @@ from typing import TYPE_CHECKING, Any
 
 from rnnlint.codes import FILE_ERROR_CODES
 from rnnlint.files import SKIPPED_DIRS
+from rnnlint.reading import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_SIZE, InputLimits, Refusal, read_file
 
 if TYPE_CHECKING:
     from rnnlint.rules import Rule
 
-KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "keras", "confirm")
+KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "exclude",
+    "extend-exclude",
+    "keras",
+    "confirm",
+    "max-file-size",
+    "max-line-size",
+)
 KERAS_VALUES = ("auto", "2", "3")
 CONFIRM_VALUES = ("off", "findings", "all")
+CONFIG_READ_LIMIT = 10_000_000
 DEFAULT_EXCLUDE = tuple(sorted(SKIPPED_DIRS))
 """Names never searched; hidden folders and virtual environments are skipped whatever ``exclude`` says."""
 
@@ -91,6 +104,8 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     keras: str = "auto"
     confirm: str = "off"
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_line_size: int = DEFAULT_MAX_LINE_SIZE
     root: str = "."
     """The folder that relative patterns start from: the config file's, else the working folder."""
     config_file: str | None = None
@@ -151,6 +166,10 @@ class Settings:
             else:
                 names.add(name)
         return frozenset(names), tuple(patterns)
+
+    @property
+    def limits(self) -> InputLimits:
+        return InputLimits(self.max_file_size, self.max_line_size)
 
     def ignored_codes(self, path: str) -> tuple[str, ...]:
         """The codes of every ``per-file-ignores`` pattern that matches ``path``
@@ -325,6 +344,9 @@ def parse_table(table: Mapping[str, Any], path: str) -> Settings:
         values["keras"] = _keras(table["keras"], f"{where} keras")
     if "confirm" in table:
         values["confirm"] = _confirm(table["confirm"], f"{where} confirm")
+    for key in ("max-file-size", "max-line-size"):
+        if key in table:
+            values[key.replace("-", "_")] = _size(table[key], f"{where} {key}")
     return Settings(**values)
 
 
@@ -376,13 +398,15 @@ def _read_toml(path: str) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    data = read_file(path, CONFIG_READ_LIMIT)  # a regular file only: a FIFO would block, a device never end
+    if isinstance(data, Refusal):
+        raise ConfigError(f"{path}: {data.reason.replace('cannot read file', 'cannot read config file')}")
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -407,6 +431,12 @@ def _keras(value: Any, where: str) -> str:
     return str(text)
 
 
+def _size(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10**9:
+        raise ConfigError(f"{where}: expected a positive number of characters, got {value!r}")
+    return value
+
+
 def _confirm(value: Any, where: str) -> str:
     if value is False:
         return "off"
@@ -423,6 +453,8 @@ def _toml_value(value: Any, key: str) -> str:
         return "{" + inner + "}"
     if isinstance(value, tuple):
         return "[" + ", ".join(_toml_value(item, "") for item in value) + "]"
+    if isinstance(value, int):
+        return str(value)
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

@@ -10,7 +10,9 @@ back into the cells.
 from __future__ import annotations
 
 import difflib
+import os
 import sys
+import tempfile
 import tokenize
 from dataclasses import dataclass
 from functools import partial
@@ -25,6 +27,7 @@ from rnnlint.fix.engine import Check, FixOutcome, fix_source
 from rnnlint.fix.report import plural
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.pipeline import check_source, finish
+from rnnlint.reading import read_file
 from rnnlint.runner import STDIN, Buffer
 
 
@@ -43,6 +46,8 @@ class FixRun:
     stdin: FileFix | None = None
     problems: tuple[str, ...] = ()
     """Paths that do not exist and broken config files: nothing was fixed there."""
+    roots: tuple[str, ...] = ()
+    """The real folders checked: a fix is never written through a symlink to outside them."""
 
     @property
     def all(self) -> tuple[FileFix, ...]:
@@ -82,21 +87,53 @@ def fix_paths(
     named = stdin is not None and STDIN in paths and not (force_exclude and excluded(stdin.path))
     if stdin is not None and named and not stdin.path.endswith(NOTEBOOK_SUFFIX):
         fixed_stdin = _fix_data(stdin.path, stdin.data, resolver, unsafe, problems)
-    return FixRun(tuple(files), fixed_stdin, tuple(dict.fromkeys(problems)))
+    roots = tuple(_real_root(path) for path in paths if path != STDIN)
+    return FixRun(tuple(files), fixed_stdin, tuple(dict.fromkeys(problems)), roots)
+
+
+def _real_root(path: str) -> str:
+    """A folder given is checked as a tree; a file given, within its folder."""
+    return os.path.realpath(path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)))
 
 
 def write(run: FixRun) -> list[str]:
-    """Write the changed files in place; the problems, as messages."""
+    """Write the changed files in place, each atomically (a temporary file renamed
+    over it, its mode kept) and never through a symlink leading out of the
+    checked folders; the problems, as messages."""
     problems = []
     for item in run.changed:
         if item is run.stdin:
             continue
+        target = os.path.realpath(item.path)
+        if run.roots and not any(_within(target, root) for root in run.roots):
+            problems.append(f"{item.path}: not fixed: it leads to {target}, outside the checked folders")
+            continue
         try:
-            with open(item.path, "wb") as handle:
-                handle.write(item.outcome.source.encode(item.encoding))
+            _replace(target, item.outcome.source.encode(item.encoding))
         except (OSError, UnicodeEncodeError) as error:
             problems.append(f"{item.path}: cannot write the fixed file: {error}")
     return problems
+
+
+def _within(path: str, root: str) -> bool:
+    try:
+        return os.path.commonpath([path, root]) == root
+    except ValueError:  # another drive on Windows
+        return False
+
+
+def _replace(target: str, data: bytes) -> None:
+    """``target``'s content replaced at once: a reader never sees half a file."""
+    mode = os.stat(target).st_mode & 0o7777
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".rnnlint-fix-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def unified_diff(item: FileFix) -> str:
@@ -134,11 +171,9 @@ def _excluded(resolver: Resolver, path: str) -> bool:
 
 
 def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
+    """A regular file's bytes; anything else is left to the check that follows to report."""
+    data = read_file(path)
+    return data if isinstance(data, bytes) else None
 
 
 def _fix_data(path: str, data: bytes, resolver: Resolver, unsafe: bool, problems: list[str]) -> FileFix | None:
@@ -156,7 +191,7 @@ def _fix_data(path: str, data: bytes, resolver: Resolver, unsafe: bool, problems
 
 def _checker(path: str, settings: Settings) -> Check:
     rules = settings.rules()
-    return lambda source: finish(check_source(path, source, rules, settings.keras), settings)
+    return lambda source: finish(check_source(path, source, rules, settings.keras, limits=settings.limits), settings)
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:

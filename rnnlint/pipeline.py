@@ -37,6 +37,7 @@ from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError
 from rnnlint.notebook import parse as parse_notebook
 from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.reading import DEFAULT_LIMITS, InputLimits, Refusal, line_refusal, read_file, size_refusal
 from rnnlint.rules import Rule
 
 if TYPE_CHECKING:
@@ -64,14 +65,21 @@ class Parsed:
 
 
 def check_source(
-    path: str, source: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str,
+    source: str,
+    rules: Sequence[Rule],
+    keras: str = "auto",
+    *,
+    prefilter: bool = True,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> FileResult:
     """Parse, extract, rules, suppression comments, fix annotation.
-    ``prefilter``: skip, without parsing, a source that cannot hold a recurrent model."""
+    ``prefilter``: skip, without parsing, a source that cannot hold a recurrent model;
+    ``limits``: code beyond them is an E902, never parsed."""
     if prefilter and not may_concern_recurrent_models(source):
         error = syntax_error(path, source)
         return FileResult(path, errors=(error,) if error else (), source=source)
-    parsed = parse(path, source)
+    parsed = parse(path, source, limits)
     if isinstance(parsed, Finding):
         return FileResult(path, errors=(parsed,), source=source)
     try:
@@ -84,11 +92,16 @@ def check_source(
     return FileResult(path, findings, tuple(errors), module, source)
 
 
-def parse(path: str, source: str) -> Parsed | Finding:
-    """Stage 1: the source parsed, or the syntax error (E999) that stops it."""
-    python_tree = _python_tree(path, source)
+def parse(path: str, source: str, limits: InputLimits = DEFAULT_LIMITS) -> Parsed | Finding:
+    """Stage 1: the source parsed, or the syntax error (E999) that stops it, or
+    the E902 of code beyond ``limits`` (libcst's time and memory grow fast with size)."""
+    refusal = size_refusal(source, limits)
+    python_tree = _python_tree(path, source) if refusal is None else None
     if isinstance(python_tree, Finding):
         return python_tree
+    refusal = refusal or line_refusal(source, limits)
+    if refusal is not None:
+        return _error(path, IO_ERROR, "io-error", refusal.reason)
     import libcst as cst  # here: a run that parses nothing (all cached or filtered out) never loads it
 
     from rnnlint.positions import LazyPositions
@@ -230,36 +243,60 @@ def _syntax_finding(path: str, error: SyntaxError) -> Finding:
     return Finding(SYNTAX_ERROR, "syntax-error", f"SyntaxError: {error.msg}", span, 0)
 
 
-def check_file(path: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True) -> FileResult:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", f"cannot read file: {error.strerror}"),))
-    return check_bytes(path, data, rules, keras, prefilter=prefilter)
+def check_file(
+    path: str,
+    rules: Sequence[Rule],
+    keras: str = "auto",
+    *,
+    prefilter: bool = True,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> FileResult:
+    """A file on disk: only a regular file is read (``rnnlint.reading``), else an E902 says why."""
+    data = read_file(path)
+    if isinstance(data, Refusal):
+        return refused(path, data)
+    return check_bytes(path, data, rules, keras, prefilter=prefilter, limits=limits)
+
+
+def refused(path: str, refusal: Refusal) -> FileResult:
+    """The E902 result of a file rnnlint does not read or parse."""
+    return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", refusal.reason),))
 
 
 def check_bytes(
-    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str,
+    data: bytes,
+    rules: Sequence[Rule],
+    keras: str = "auto",
+    *,
+    prefilter: bool = True,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> FileResult:
     """A file's content, from disk or an editor's buffer: a notebook when ``path`` ends in ``.ipynb``."""
     if path.endswith(NOTEBOOK_SUFFIX):
-        return check_notebook(path, data, rules, keras, prefilter=prefilter)
+        return check_notebook(path, data, rules, keras, prefilter=prefilter, limits=limits)
     source = decode(data)
     if source is None:
         return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", "file is not valid UTF-8 text"),))
-    return check_source(path, source, rules, keras, prefilter=prefilter)
+    return check_source(path, source, rules, keras, prefilter=prefilter, limits=limits)
 
 
 def check_notebook(
-    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str,
+    data: bytes,
+    rules: Sequence[Rule],
+    keras: str = "auto",
+    *,
+    prefilter: bool = True,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> FileResult:
     """The code cells checked as one module; a notebook that cannot be read is an E902 error."""
     try:
         notebook = parse_notebook(data)
     except NotebookError as error:
         return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", str(error)),))
-    return replace(check_source(path, notebook.source, rules, keras, prefilter=prefilter), notebook=notebook)
+    result = check_source(path, notebook.source, rules, keras, prefilter=prefilter, limits=limits)
+    return replace(result, notebook=notebook)
 
 
 def decode(data: bytes) -> str | None:

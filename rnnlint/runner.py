@@ -23,8 +23,9 @@ from rnnlint.files import discover
 from rnnlint.findings import FileResult, Finding
 from rnnlint.ir import ModuleIR, Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
-from rnnlint.pipeline import check_bytes, check_file, decode, finish, syntax_error
+from rnnlint.pipeline import check_bytes, check_file, decode, finish, refused, syntax_error
 from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.reading import Refusal, read_file
 from rnnlint.syntaxcache import SyntaxCache
 
 if TYPE_CHECKING:
@@ -85,14 +86,22 @@ def run(
         except ConfigError as error:
             config_errors[str(error)] = None
     checked = len(work)
-    for (_, settings), raw in zip(work, _check_all(work, jobs, cache), strict=True):
-        result = finish(raw, settings)
+    for folder, reason in found.unreadable:
+        findings.extend(refused(folder, Refusal(f"cannot read folder: {reason}")).errors)
+    reuse = confirmer is None  # cached results hold no IR, which confirmation needs
+    try:
+        for (_, settings), raw in zip(work, _check_all(work, jobs, cache, reuse), strict=True):
+            result = finish(raw, settings)
+            if confirmer is not None:
+                result = pipeline.confirm(result, confirmer, settings)
+            findings.extend(result.errors)
+            findings.extend(result.findings)
+            if result.errors or result.findings:
+                sources.update(_sources(result))
+    except BaseException:  # Ctrl-C, SIGTERM: no worker left running, no temporary folder left behind
         if confirmer is not None:
-            result = pipeline.confirm(result, confirmer, settings)
-        findings.extend(result.errors)
-        findings.extend(result.findings)
-        if result.errors or result.findings:
-            sources.update(_sources(result))
+            confirmer.abort()
+        raise
     if confirmer is not None:
         confirmer.close()
     findings[:0] = _missing(found.missing, resolver)
@@ -132,7 +141,9 @@ POOL_MIN_BYTES = 20_000
 processes would cost more than it saves."""
 
 
-def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cache: FileCache) -> list[FileResult]:
+def _check_all(
+    work: list[tuple[str | Buffer, Settings]], jobs: int | None, cache: FileCache, reuse: bool = True
+) -> list[FileResult]:
     """Every file's raw result, in order. Files are read, looked up in the
     cache and pre-filtered here; only those left to parse go to worker
     processes, largest first, when there are several and several jobs
@@ -141,7 +152,7 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
     parses: list[tuple[int, _Parse]] = []
     syntax = SyntaxCache(cache.folder)
     for index, (item, settings) in enumerate(work):
-        outcome = _without_parsing(item, settings, cache, syntax)
+        outcome = _without_parsing(item, settings, cache, syntax, reuse)
         results.append(outcome if isinstance(outcome, FileResult) else None)
         if isinstance(outcome, _Parse):
             parses.append((index, outcome))
@@ -150,6 +161,8 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
             cache.store(parse.key, result)
         results[index] = result
     syntax.save()
+    if parses:
+        cache.trim()
     return [result for result in results if result is not None]
 
 
@@ -166,18 +179,16 @@ def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache) -> FileRe
 
 
 def _without_parsing(
-    item: str | Buffer, settings: Settings, cache: FileCache, syntax: SyntaxCache
+    item: str | Buffer, settings: Settings, cache: FileCache, syntax: SyntaxCache, reuse: bool
 ) -> FileResult | _Parse:
     """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse."""
     if isinstance(item, Buffer):
         path, data = item.path, item.data
     else:
-        try:
-            with open(item, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return check_file(item, settings.rules(), settings.keras)  # reports why it cannot be read
-        path = item
+        read = read_file(item)
+        if isinstance(read, Refusal):
+            return refused(item, read)  # a FIFO, a device, too large, unreadable: E902 with the reason
+        path, data = item, read
     if not path.endswith(NOTEBOOK_SUFFIX):  # a notebook is always parsed
         source = decode(data)
         if source is None:
@@ -186,8 +197,9 @@ def _without_parsing(
             return _skipped(path, data, source, syntax)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
-        key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
-        cached = cache.load(key)
+        codes = tuple(rule.code for rule in settings.rules())
+        key = cache.key(path, data, codes, settings.keras, (settings.max_file_size, settings.max_line_size))
+        cached = cache.load(key, path, data) if reuse else None
         if cached is not None:
             return cached
     return _Parse(path, data, settings, key)
@@ -206,7 +218,8 @@ def _parse_all(parses: list[_Parse], jobs: int | None) -> list[FileResult]:
 
 
 def _parse(parse: _Parse) -> FileResult:
-    return check_bytes(parse.path, parse.data, parse.settings.rules(), parse.settings.keras)
+    settings = parse.settings
+    return check_bytes(parse.path, parse.data, settings.rules(), settings.keras, limits=settings.limits)
 
 
 def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
@@ -220,7 +233,8 @@ def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
 
 def check_buffer(buffer: Buffer, settings: Settings) -> FileResult:
     """One editor buffer, through the same steps as a file of a run (for the language server)."""
-    return finish(check_bytes(buffer.path, buffer.data, settings.rules(), settings.keras), settings)
+    result = check_bytes(buffer.path, buffer.data, settings.rules(), settings.keras, limits=settings.limits)
+    return finish(result, settings)
 
 
 def _excluded(resolver: Resolver, path: str) -> bool:

@@ -210,7 +210,9 @@ def test_show_settings(cli: Invoke, tmp_path: Path) -> None:
         '"site-packages", "venv"]\n'
         "extend-exclude = []\n"
         'keras = "3"\n'
-        "confirm = false\n\n"
+        "confirm = false\n"
+        "max-file-size = 200000\n"
+        "max-line-size = 20000\n\n"
     )
     broken = cli("--show-settings", "--select", "XYZ1")
     assert broken.exit_code == 2 and "--select: unknown rule code or prefix XYZ1" in broken.stderr

@@ -17,7 +17,7 @@ from conftest import Invoke, sarif_schema, write
 
 from rnnlint.cli import _bare_confirm
 from rnnlint.confirm import client as client_module
-from rnnlint.confirm.cache import Cache, cache_key
+from rnnlint.confirm.cache import Cache, cache_key, default_folder
 from rnnlint.confirm.client import Limits, Worker, WorkerError, WorkerPool, WorkerUnavailable
 from rnnlint.confirm.display import as_json, detail_line, tag
 from rnnlint.confirm.messages import first_line
@@ -341,7 +341,7 @@ def test_confirm_answers_from_the_cache_and_not_reproduced_spares_the_exit_code(
     write(tmp_path, {"model.py": STATEFUL_FIT})
     module, findings = module_of(STATEFUL_FIT)
     probe = plan_finding(findings[0], module).probe
-    Cache(tmp_path / ".rnnlint_cache").put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
+    Cache(default_folder()).put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
     result = cli("--isolated", "--keras", "3", "--confirm", "model.py")
     assert result.stdout.splitlines()[0].endswith("[not reproduced]"), result.stdout
     assert result.exit_code == 0
@@ -366,7 +366,7 @@ def test_the_config_confirm_key_turns_confirmation_on_and_the_option_off(cli: In
     write(tmp_path, {"pyproject.toml": config, "model.py": STATEFUL_FIT})
     module, findings = module_of(STATEFUL_FIT)
     probe = plan_finding(findings[0], module).probe
-    Cache(tmp_path / ".rnnlint_cache").put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
+    Cache(default_folder()).put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
     configured = cli("model.py")
     assert configured.stdout.splitlines()[0].endswith("[not reproduced]"), configured.stdout
     assert configured.exit_code == 0
@@ -383,7 +383,7 @@ def test_annotation_formats_show_the_confirmation(cli: Invoke, tmp_path: Path) -
     write(tmp_path, {"model.py": STATEFUL_FIT})
     module, findings = module_of(STATEFUL_FIT)
     probe = plan_finding(findings[0], module).probe
-    Cache(tmp_path / ".rnnlint_cache").put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
+    Cache(default_folder()).put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
     args = ("--isolated", "--keras", "3", "--confirm", "model.py", "--format")
     annotation = cli(*args, "github").stdout
     assert "[not reproduced] " in annotation and f"Keras {installed(3).keras}" in annotation, annotation
@@ -438,7 +438,7 @@ def test_a_dead_worker_costs_one_answer_and_is_restarted(fake_worker: pytest.Mon
     worker = Worker(3, Limits(timeout=20))
     try:
         assert worker.ask(PROBE).loss == 1.0
-        with pytest.raises(WorkerError, match=r"worker died \(exit code 3: MemoryError: boom\)"):
+        with pytest.raises(WorkerError, match=r"out of memory \(MemoryError: boom\)"):  # its last words
             worker.ask(PROBE)
         assert worker.ask(PROBE).loss == 1.0 and worker.starts == 2
     finally:

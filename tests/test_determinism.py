@@ -29,7 +29,7 @@ def test_pre_commit_runs_serially_with_the_same_output() -> None:
 def test_cold_and_warm_cache_give_the_same_output(tmp_path: Path) -> None:
     cache = str(tmp_path / "cache")
     cold = rnnlint_process("--cache-dir", cache, "--format", "json", "fixtures/", cwd=ROOT)
-    assert list((tmp_path / "cache" / "files").glob("*.pickle"))
+    assert list((tmp_path / "cache" / "files").glob("*.json"))  # data, never a pickle
     warm = rnnlint_process("--cache-dir", cache, "--format", "json", "fixtures/", cwd=ROOT)
     uncached = rnnlint_process("--no-cache", "--format", "json", "fixtures/", cwd=ROOT)
     assert cold.stdout == warm.stdout == uncached.stdout

@@ -10,12 +10,13 @@ becomes an RNN099 finding at the line where the model is created.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from rnnlint.confirm.cache import DEFAULT_FOLDER, Cache, cache_key
-from rnnlint.confirm.client import Limits, WorkerError, WorkerPool
+from rnnlint.confirm.cache import Cache, cache_key, default_folder
+from rnnlint.confirm.client import Limits, WorkerError, WorkerPool, WorkerTimeout
 from rnnlint.confirm.plan import PLANNERS, NoPlan, plan_finding, plan_model
 from rnnlint.confirm.progress import Progress
 from rnnlint.confirm.protocol import Failure, Probe, Reply
@@ -31,10 +32,11 @@ STATUSES = (CONFIRMED, NOT_REPRODUCED, UNCONFIRMED)
 
 @dataclass(frozen=True)
 class ConfirmOptions:
-    """``mode``: "findings" (models with findings) or "all" (every recurrent model)."""
+    """``mode``: "findings" (models with findings) or "all" (every recurrent model);
+    ``cache_dir``: None caches nothing; by default, the user's cache folder."""
 
     mode: str = "findings"
-    cache_dir: str | None = DEFAULT_FOLDER
+    cache_dir: str | None = field(default_factory=default_folder)
     limits: Limits = field(default_factory=Limits)
 
 
@@ -81,6 +83,8 @@ class Confirmer:
         self.progress = Progress(files, self.stream)
         self.tally = Tally()
         self._answers: dict[str, Answer] = {}
+        self._spent = 0.0
+        """Seconds spent waiting for workers in this run, against ``limits.total``."""
 
     def confirm(
         self,
@@ -104,6 +108,12 @@ class Confirmer:
         self.progress.file_done()
         findings.sort(key=lambda f: (f.span.cell or 0, f.span.line, f.span.column, f.code))
         return replace(result, findings=tuple(findings))
+
+    def abort(self) -> None:
+        """Kill the workers at once (the run was interrupted); no summary."""
+        self.progress.close()
+        if self._owns_pool:
+            self.pool.close(kill=True)
 
     def close(self) -> None:
         """Stop the workers and print the summary line."""
@@ -161,8 +171,8 @@ class Confirmer:
                 continue
             answer = self._ask(plan.probe)
             failure = runtime_error(answer.reply) if answer.reply is not None else None
-            if answer.reply is None:
-                self.tally.unanswered_models += 1
+            if answer.reply is None or (answer.reply.failure is not None and failure is None):
+                self.tally.unanswered_models += 1  # no answer, or the worker's own trouble (out of memory...)
             elif failure is None:
                 self.tally.clean_models += 1
             else:
@@ -175,25 +185,40 @@ class Confirmer:
     # -- asking -----------------------------------------------------------------
 
     def _ask(self, probe: Probe) -> Answer:
-        """This run's answer, the cache's, or the worker's, in that order."""
+        """This run's answer, the cache's, or the worker's, in that order: an
+        identical experiment runs once per run, and one that timed out is
+        remembered in the cache (as "timed out"), not retried on every run."""
         versions = installed(probe.keras)
         missing = versions.missing(probe.keras)
         if missing:
             return Answer(None, versions, missing)
         key = cache_key(probe, versions)
-        if key in self._answers:
-            return self._answers[key]
+        if key not in self._answers:
+            self._answers[key] = self._answer(key, probe, versions)
+        return self._answers[key]
+
+    def _answer(self, key: str, probe: Probe, versions: Versions) -> Answer:
         reply = self.cache.get(key)
-        if reply is None:
-            self.progress.model_started()
-            try:
-                reply = self.pool.ask(probe)
-            except WorkerError as error:
-                return Answer(None, versions, str(error))
-            self.cache.put(key, reply)
-        answer = Answer(reply, versions)
-        self._answers[key] = answer
-        return answer
+        if reply is not None:
+            return Answer(reply, versions)
+        remembered = self.cache.problem(key)
+        if remembered is not None:
+            return Answer(None, versions, f"{remembered} (remembered from an earlier run)")
+        if self._spent >= self.options.limits.total:
+            return Answer(None, versions, f"the confirmation time budget ({self.options.limits.total:g} s) is used up")
+        self.progress.model_started()
+        started = time.monotonic()
+        try:
+            reply = self.pool.ask(probe)
+        except WorkerTimeout as error:
+            self.cache.put_problem(key, str(error))
+            return Answer(None, versions, str(error))
+        except WorkerError as error:
+            return Answer(None, versions, str(error))
+        finally:
+            self._spent += time.monotonic() - started
+        self.cache.put(key, reply)
+        return Answer(reply, versions)
 
 
 def runtime_finding(module: ModuleIR, model: Model, failure: Failure) -> Finding:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rnnlint.extract.assemble import module_ir
+from rnnlint.extract.budget import BudgetExceeded
 from rnnlint.extract.interpreter import Interpreter
 from rnnlint.ir import ModuleIR
 from rnnlint.kerasversion import resolve_version
@@ -25,6 +26,9 @@ def extract(path: str, module: cst.Module, keras: str = "auto", positions: LazyP
     """The IR of ``module``, judged for the Keras version ``keras`` selects
     (``positions``: of ``module``, when the caller wants to reuse them)."""
     interpreter = Interpreter(path, module, positions)
-    interpreter.run()
+    try:
+        interpreter.run()
+    except BudgetExceeded:  # too much work for a static analysis: the whole file is unknown
+        return ModuleIR(path, resolve_version(keras, interpreter.keras.uses_tf_keras), (), (), ())
     version = resolve_version(keras, interpreter.keras.uses_tf_keras)
     return module_ir(path, version, interpreter.keras, interpreter.positions, interpreter.new_id)
