@@ -22,8 +22,9 @@ from rnnlint.files import discover
 from rnnlint.findings import INTERNAL_ERROR, IO_ERROR, FileResult, Finding
 from rnnlint.ir import ModuleIR, Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
-from rnnlint.pipeline import check_bytes, check_file, decode, finish, syntax_error
+from rnnlint.pipeline import UNUSED_SUPPRESSION, check_bytes, check_file, decode, finish, syntax_error
 from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.suppressions import mentions_directives
 from rnnlint.syntaxcache import SyntaxCache
 
 if TYPE_CHECKING:
@@ -152,16 +153,18 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
     return [result for result in results if result is not None]
 
 
-def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache) -> FileResult:
-    """A file the pre-filter skips: only Python's syntax error, if any (unless it parsed before)."""
+def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache, settings: Settings) -> FileResult:
+    """A file the pre-filter skips: only Python's syntax error, if any (unless
+    it parsed before), and its text when RNN100 is to judge its suppression comments."""
+    judged = source if UNUSED_SUPPRESSION in settings.enabled and mentions_directives(source) else None
     digest = syntax.digest(data)
     if syntax.parses(digest):
-        return FileResult(path)
+        return FileResult(path, source=judged)
     error = syntax_error(path, source)
     if error is not None:
         return FileResult(path, errors=(error,), source=source)
     syntax.remember(digest)
-    return FileResult(path)
+    return FileResult(path, source=judged)
 
 
 def _without_parsing(
@@ -182,7 +185,7 @@ def _without_parsing(
         if source is None:
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
         if not may_concern_recurrent_models(source):
-            return _skipped(path, data, source, syntax)
+            return _skipped(path, data, source, syntax, settings)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
         key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)

@@ -32,7 +32,7 @@ from rnnlint.fix.edits import remove_args, set_keyword
 from rnnlint.fix.engine import fix_source
 from rnnlint.pipeline import check_source
 from rnnlint.rules import select_rules
-from rnnlint.testing import expected, found
+from rnnlint.testing import check, expected, found
 
 FIXES = REPO / "fixtures" / "fix"
 BEFORE = sorted(path for path in FIXES.glob("*.py") if not path.name.endswith(".fixed.py"))
@@ -56,8 +56,9 @@ def keras_of(path: Path) -> str:
 
 
 def checker(path: Path) -> Callable[[str], FileResult]:
+    """Every rule, RNN100 (unused suppressions) included."""
     rules = select_rules()
-    return lambda source: check_source(path.name, source, rules, keras_of(path))
+    return lambda source: check(path.name, source, rules, keras_of(path))
 
 
 def test_every_fix_has_a_fixture_pair() -> None:

@@ -19,6 +19,7 @@ from rnnlint.rules.rnn031_output_target_mismatch import OutputTargetMismatch
 from rnnlint.rules.rnn040_keras3_removed_argument import Keras3RemovedArgument
 from rnnlint.rules.rnn041_keras3_model_reset_states import Keras3ModelResetStates
 from rnnlint.rules.rnn099_runtime_error import RuntimeErrorInKeras
+from rnnlint.rules.rnn100_unused_suppression import UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
     StatefulWithoutBatchSize,
@@ -36,6 +37,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     Keras3RemovedArgument,
     Keras3ModelResetStates,
     RuntimeErrorInKeras,
+    UnusedSuppression,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
