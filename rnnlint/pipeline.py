@@ -133,9 +133,9 @@ def suppress(findings: tuple[Finding, ...], source: str | None) -> tuple[tuple[F
 def annotate_fixes(
     parsed: Parsed, module: ModuleIR, findings: tuple[Finding, ...], errors: list[Finding]
 ) -> tuple[Finding, ...]:
-    """Stage 5: each finding marked with how ``--fix`` repairs it; not in
-    notebooks, which ``--fix`` leaves alone."""
-    if not findings or parsed.path.endswith(NOTEBOOK_SUFFIX):
+    """Stage 5: each finding marked with how ``--fix`` repairs it (in a
+    notebook too: its cells are fixed as one module, as they are checked)."""
+    if not findings:
         return findings
     from rnnlint.fix.engine import annotate
 
