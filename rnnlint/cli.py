@@ -212,7 +212,8 @@ def check(
     from rnnlint.filecache import FileCache
 
     cache = FileCache(None if no_cache else cache_dir)
-    report = run(paths, resolver, stdin, _confirm_options(mode, cache.folder), jobs, cache, force_exclude)
+    progress = output_format in ("text", "full") and not quiet  # on stderr, when it is a terminal
+    report = run(paths, resolver, stdin, _confirm_options(mode, cache.folder, progress), jobs, cache, force_exclude)
     reported = {finding.span.path for finding in report.findings if finding.code == "E902"}
     for path in report.missing:
         if path not in reported:  # E902 not selected: said anyway, as ruff does
@@ -242,12 +243,13 @@ def _confirm_mode(resolver: Resolver, paths: tuple[str, ...], stdin_filename: st
         return given or "off"
 
 
-def _confirm_options(confirm: str, cache_dir: str | None) -> ConfirmOptions | None:
+def _confirm_options(confirm: str, cache_dir: str | None, progress: bool = False) -> ConfirmOptions | None:
+    """``progress``: a human format, so a progress line may go to stderr (if it is a terminal)."""
     if confirm == "off":
         return None
     from rnnlint.confirm.session import ConfirmOptions
 
-    return ConfirmOptions(mode=confirm, cache_dir=cache_dir)
+    return ConfirmOptions(mode=confirm, cache_dir=cache_dir, progress=progress)
 
 
 def _failing(findings: tuple[Finding, ...], strict: bool) -> tuple[Finding, ...]:

@@ -75,7 +75,7 @@ def run(
     findings: list[Finding] = []
     sources: dict[tuple[str, int | None], str] = {}
     config_errors: dict[str, None] = {}
-    confirmer = _confirmer(confirm, len(items))
+    confirmer = _confirmer(confirm)
     cache = cache or FileCache(None)
     work: list[tuple[str | Buffer, Settings]] = []
     for item in items:
@@ -85,8 +85,13 @@ def run(
         except ConfigError as error:
             config_errors[str(error)] = None
     checked = len(work)
-    for (_, settings), raw in zip(work, _check_all(work, jobs, cache), strict=True):
-        result = finish(raw, settings)
+    finished = [
+        (settings, finish(raw, settings))
+        for (_, settings), raw in zip(work, _check_all(work, jobs, cache), strict=True)
+    ]
+    if confirmer is not None:
+        confirmer.expect([result for _, result in finished])
+    for settings, result in finished:
         if confirmer is not None:
             result = pipeline.confirm(result, confirmer, settings)
         findings.extend(result.errors)
@@ -211,13 +216,13 @@ def _parse(parse: _Parse) -> FileResult:
     return check_bytes(parse.path, parse.data, parse.settings.rules(), parse.settings.keras)
 
 
-def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
+def _confirmer(options: ConfirmOptions | None) -> Confirmer | None:
     """The TensorFlow confirm step, imported only when asked for."""
     if options is None:
         return None
     from rnnlint.confirm.session import Confirmer
 
-    return Confirmer(options, files=files)
+    return Confirmer(options)
 
 
 def check_buffer(buffer: Buffer, settings: Settings) -> FileResult:
