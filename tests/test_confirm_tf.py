@@ -298,7 +298,7 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     assert line in stderr and "0 more models left" in stderr
     assert "\r\x1b[Krnnlint: --confirm: 1 confirmed." in stderr  # cleared before the summary line
     assert "[confirmed]" in stdout and "\x1b" not in stdout
-    piped_stdout, piped = _confirm_with_stderr(tmp_path / "pipe", False)
+    _, piped = _confirm_with_stderr(tmp_path / "pipe", False)
     assert "\r" not in piped and "starting TensorFlow" not in piped
     assert piped.startswith("rnnlint: --confirm: 1 confirmed."), piped
     _, machine = _confirm_with_stderr(tmp_path / "json", True, "--format", "json")
