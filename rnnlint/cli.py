@@ -230,7 +230,8 @@ def check(
 
     cache = FileCache(None if no_cache else cache_dir or _project_cache(resolver, paths, stdin_filename))
     confirm_cache = None if no_cache else cache_dir
-    options = _confirm_options(mode, confirm_cache, confirm_budget, default=not no_cache)
+    progress = output_format in ("text", "full") and not quiet  # on stderr, when it is a terminal
+    options = _confirm_options(mode, confirm_cache, confirm_budget, default=not no_cache, progress=progress)
     report = run(paths, resolver, stdin, options, jobs, cache, force_exclude)
     report = printable.report(report)
     reported = {finding.span.path for finding in report.findings if finding.code == IO_ERROR}
@@ -287,9 +288,12 @@ def _project_cache(resolver: Resolver, paths: tuple[str, ...], stdin_filename: s
     return os.path.join(root, DEFAULT_FOLDER)
 
 
-def _confirm_options(confirm: str, cache_dir: str | None, budget: float, default: bool) -> ConfirmOptions | None:
+def _confirm_options(
+    confirm: str, cache_dir: str | None, budget: float, default: bool, progress: bool = False
+) -> ConfirmOptions | None:
     """``cache_dir`` given: Keras's answers go there; else the user's cache
-    folder (``default``), never the checkout, or nowhere (``--no-cache``)."""
+    folder (``default``), never the checkout, or nowhere (``--no-cache``).
+    ``progress``: a human format, so a progress line may go to stderr (if it is a terminal)."""
     if confirm == "off":
         return None
     from rnnlint.confirm.client import Limits
@@ -297,8 +301,8 @@ def _confirm_options(confirm: str, cache_dir: str | None, budget: float, default
 
     limits = Limits(total=budget)
     if cache_dir is None and default:
-        return ConfirmOptions(mode=confirm, limits=limits)
-    return ConfirmOptions(mode=confirm, cache_dir=cache_dir, limits=limits)
+        return ConfirmOptions(mode=confirm, limits=limits, progress=progress)
+    return ConfirmOptions(mode=confirm, cache_dir=cache_dir, limits=limits, progress=progress)
 
 
 def _failing(findings: tuple[Finding, ...], strict: bool) -> tuple[Finding, ...]:

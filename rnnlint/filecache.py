@@ -31,7 +31,7 @@ from rnnlint.rules import Finding
 
 DEFAULT_FOLDER = ".rnnlint_cache"
 KIND = "rnnlint-file-result"
-VERSION = 1
+VERSION = 2
 MAX_ENTRIES = 20_000
 """Entries kept after a run; the least recently used go first."""
 APPLICABILITIES = (None, "safe", "unsafe")
@@ -83,7 +83,11 @@ class FileCache:
 
 
 def _encode_result(result: FileResult) -> dict[str, Any]:
-    return {"findings": [_encode(f) for f in result.findings], "errors": [_encode(f) for f in result.errors]}
+    return {
+        "findings": [_encode(f) for f in result.findings],
+        "errors": [_encode(f) for f in result.errors],
+        "silenced": [_encode(f) for f in result.silenced],
+    }
 
 
 def _encode(finding: Finding) -> dict[str, Any]:
@@ -104,17 +108,18 @@ def _encode(finding: Finding) -> dict[str, Any]:
 
 def _decode_result(payload: Any, path: str, data: bytes) -> FileResult | None:
     """The typed result, rebuilt around the file's own text; ValueError/TypeError/KeyError when malformed."""
-    if not isinstance(payload, dict) or set(payload) != {"findings", "errors"}:
+    if not isinstance(payload, dict) or set(payload) != {"findings", "errors", "silenced"}:
         raise ValueError("not a result")
     findings = tuple(_decode(item, path) for item in _list(payload["findings"]))
     errors = tuple(_decode(item, path) for item in _list(payload["errors"]))
+    silenced = tuple(_decode(item, path) for item in _list(payload["silenced"]))
     if path.endswith(NOTEBOOK_SUFFIX):
         try:
             notebook = parse_notebook(data)
         except NotebookError:
             return None
-        return FileResult(path, findings, errors, None, notebook.source, notebook)
-    return FileResult(path, findings, errors, None, decode(data))
+        return FileResult(path, findings, errors, None, notebook.source, notebook, silenced)
+    return FileResult(path, findings, errors, None, decode(data), silenced=silenced)
 
 
 def _decode(item: Any, path: str) -> Finding:

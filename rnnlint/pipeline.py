@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import gc
 import traceback
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -39,6 +39,7 @@ from rnnlint.notebook import parse as parse_notebook
 from rnnlint.prefilter import may_concern_recurrent_models
 from rnnlint.reading import DEFAULT_LIMITS, InputLimits, Refusal, line_refusal, read_file, size_refusal
 from rnnlint.rules import Rule
+from rnnlint.rules.rnn100_unused_suppression import UnusedSuppression
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from rnnlint.positions import LazyPositions
 
 TRACEBACK_FRAMES = 6
+UNUSED_SUPPRESSION = UnusedSuppression.code
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,9 @@ def check_source(
     except Exception as error:
         return FileResult(path, errors=(_internal(path, "extraction", error),), source=source)
     findings, errors = run_rules(module, rules)
-    findings = suppress(findings, source)
+    findings, silenced = suppress(findings, source)
     findings = annotate_fixes(parsed, module, findings, errors)
-    return FileResult(path, findings, tuple(errors), module, source)
+    return FileResult(path, findings, tuple(errors), module, source, silenced=silenced)
 
 
 def parse(path: str, source: str, limits: InputLimits = DEFAULT_LIMITS) -> Parsed | Finding:
@@ -137,17 +139,18 @@ def run_rules(module: ModuleIR, rules: Sequence[Rule]) -> tuple[tuple[Finding, .
     return tuple(_unique(findings)), errors
 
 
-def suppress(findings: tuple[Finding, ...], source: str | None) -> tuple[Finding, ...]:
-    """Stage 4: the findings no suppression comment silences."""
-    return suppressions.apply(findings, source)
+def suppress(findings: tuple[Finding, ...], source: str | None) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """Stage 4: the findings no suppression comment silences, and those one
+    silences (kept: RNN100 judges each comment by them)."""
+    return suppressions.split(findings, source)
 
 
 def annotate_fixes(
     parsed: Parsed, module: ModuleIR, findings: tuple[Finding, ...], errors: list[Finding]
 ) -> tuple[Finding, ...]:
-    """Stage 5: each finding marked with how ``--fix`` repairs it; not in
-    notebooks, which ``--fix`` leaves alone."""
-    if not findings or parsed.path.endswith(NOTEBOOK_SUFFIX):
+    """Stage 5: each finding marked with how ``--fix`` repairs it (in a
+    notebook too: its cells are fixed as one module, as they are checked)."""
+    if not findings:
         return findings
     from rnnlint.fix.engine import annotate
 
@@ -158,21 +161,41 @@ def annotate_fixes(
         return findings
 
 
-def finish(result: FileResult, settings: Settings) -> FileResult:
+def finish(result: FileResult, settings: Settings, *, judge_suppressions: bool = True) -> FileResult:
     """Stage 4, after the per-file cache: suppression comments, the config's
-    ignored codes, then a notebook's lines mapped to their cells.
+    ignored codes, the comments that silence nothing (RNN100, when selected),
+    then a notebook's lines mapped to their cells.
 
     Errors about the file itself (E902, E999, RNN900) are not silenced by
     ``noqa`` comments, only by ``ignore``/``per-file-ignores`` or ``skip-file``.
+    ``judge_suppressions``: False for findings added to a finished result (RNN099).
     """
     if result.source is not None and suppressions.skips_file(result.source):
         return replace(result, findings=(), errors=())
-    findings = tuple(f for f in suppress(result.findings, result.source) if settings.reports(f.code, result.path))
-    errors = tuple(f for f in result.errors if settings.reports(f.code, result.path))
+    path = result.path
+    kept, silenced = suppress(result.findings, result.source)
+    findings = tuple(f for f in kept if settings.reports(f.code, path))
+    if judge_suppressions and result.source is not None and settings.reports(UNUSED_SUPPRESSION, path):
+        reported = [f for f in (*result.silenced, *silenced) if settings.reports(f.code, path)]
+        findings = _in_order((*findings, *unused_suppressions(path, result.source, reported, settings.enabled)))
+    errors = tuple(f for f in result.errors if settings.reports(f.code, path))
     if result.notebook is not None:
         findings = tuple(_in_cells(f, result.notebook) for f in findings)
         errors = tuple(_in_cells(f, result.notebook) for f in errors)
     return replace(result, findings=findings, errors=errors)
+
+
+def unused_suppressions(
+    path: str, source: str, silenced: Sequence[Finding], enabled: Collection[str]
+) -> tuple[Finding, ...]:
+    """RNN100: the suppression comments of ``source`` that silence none of
+    ``silenced`` (the findings reported but for them); ``enabled``: the codes run."""
+
+    return UnusedSuppression().findings(path, source, silenced, enabled)
+
+
+def _in_order(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code)))
 
 
 # -- stages 6-7: the whole run ------------------------------------------------------
@@ -182,7 +205,8 @@ def confirm(result: FileResult, confirmer: Confirmer, settings: Settings) -> Fil
     """Stage 6: the file's findings shown in TensorFlow; findings Keras adds
     (RNN099 under ``--confirm=all``) go through stage 4 as well."""
     runtime_errors = any(rule.code == RUNTIME_ERROR for rule in settings.rules())
-    return confirmer.confirm(result, runtime_errors=runtime_errors, finish=partial(finish, settings=settings))
+    added = partial(finish, settings=settings, judge_suppressions=False)
+    return confirmer.confirm(result, runtime_errors=runtime_errors, finish=added)
 
 
 def report(findings: tuple[Finding, ...], output_format: str, context: Context, statistics: bool) -> str:

@@ -23,9 +23,10 @@ from rnnlint.files import discover
 from rnnlint.findings import FileResult, Finding
 from rnnlint.ir import ModuleIR, Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
-from rnnlint.pipeline import check_bytes, check_file, decode, finish, refused, syntax_error
+from rnnlint.pipeline import UNUSED_SUPPRESSION, check_bytes, check_file, decode, finish, refused, syntax_error
 from rnnlint.prefilter import may_concern_recurrent_models
 from rnnlint.reading import Refusal, read_file
+from rnnlint.suppressions import mentions_directives
 from rnnlint.syntaxcache import SyntaxCache
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def run(
     findings: list[Finding] = []
     sources: dict[tuple[str, int | None], str] = {}
     config_errors: dict[str, None] = {}
-    confirmer = _confirmer(confirm, len(items))
+    confirmer = _confirmer(confirm)
     cache = cache or FileCache(None)
     work: list[tuple[str | Buffer, Settings]] = []
     for item in items:
@@ -90,8 +91,13 @@ def run(
         findings.extend(refused(folder, Refusal(f"cannot read folder: {reason}")).errors)
     reuse = confirmer is None  # cached results hold no IR, which confirmation needs
     try:
-        for (_, settings), raw in zip(work, _check_all(work, jobs, cache, reuse), strict=True):
-            result = finish(raw, settings)
+        finished = [
+            (settings, finish(raw, settings))
+            for (_, settings), raw in zip(work, _check_all(work, jobs, cache, reuse), strict=True)
+        ]
+        if confirmer is not None:
+            confirmer.expect([result for _, result in finished])
+        for settings, result in finished:
             if confirmer is not None:
                 result = pipeline.confirm(result, confirmer, settings)
             findings.extend(result.errors)
@@ -166,16 +172,18 @@ def _check_all(
     return [result for result in results if result is not None]
 
 
-def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache) -> FileResult:
-    """A file the pre-filter skips: only Python's syntax error, if any (unless it parsed before)."""
+def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache, settings: Settings) -> FileResult:
+    """A file the pre-filter skips: only Python's syntax error, if any (unless
+    it parsed before), and its text when RNN100 is to judge its suppression comments."""
+    judged = source if UNUSED_SUPPRESSION in settings.enabled and mentions_directives(source) else None
     digest = syntax.digest(data)
     if syntax.parses(digest):
-        return FileResult(path)
+        return FileResult(path, source=judged)
     error = syntax_error(path, source)
     if error is not None:
         return FileResult(path, errors=(error,), source=source)
     syntax.remember(digest)
-    return FileResult(path)
+    return FileResult(path, source=judged)
 
 
 def _without_parsing(
@@ -194,7 +202,7 @@ def _without_parsing(
         if source is None:
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
         if not may_concern_recurrent_models(source):
-            return _skipped(path, data, source, syntax)
+            return _skipped(path, data, source, syntax, settings)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
         codes = tuple(rule.code for rule in settings.rules())
@@ -222,13 +230,13 @@ def _parse(parse: _Parse) -> FileResult:
     return check_bytes(parse.path, parse.data, settings.rules(), settings.keras, limits=settings.limits)
 
 
-def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
+def _confirmer(options: ConfirmOptions | None) -> Confirmer | None:
     """The TensorFlow confirm step, imported only when asked for."""
     if options is None:
         return None
     from rnnlint.confirm.session import Confirmer
 
-    return Confirmer(options, files=files)
+    return Confirmer(options)
 
 
 def check_buffer(buffer: Buffer, settings: Settings) -> FileResult:

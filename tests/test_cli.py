@@ -34,8 +34,8 @@ def test_seed_under_keras3_reports_rnn040_at_the_batch_input_shape_line(rnnlint)
 
 
 def test_whole_fixture_folder_finds_exactly_what_is_marked(rnnlint) -> None:
-    """``rnnlint fixtures/`` with the default --keras auto."""
-    result = rnnlint("--format", "json", "fixtures/")
+    """``rnnlint fixtures/`` with the default --keras auto (and RNN100, off by default)."""
+    result = rnnlint("--format", "json", "--extend-select", "RNN100", "fixtures/")
     assert result.returncode == 1
     got: dict[str, set[tuple[int, str]]] = {}
     for item in json.loads(result.stdout):

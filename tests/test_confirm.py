@@ -298,25 +298,33 @@ def test_only_not_reproduced_findings_are_spared_from_the_exit_code() -> None:
     assert counts_for_exit(confirmed_finding("not-reproduced", ""), strict=True)
 
 
-def test_progress_shows_only_on_a_terminal_and_for_more_than_a_few_models() -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+def test_progress_is_written_to_a_real_terminal_and_cleared() -> None:
+    """A pseudo-terminal is a terminal; a pipe is not; a machine format never asks."""
+    import os
+    import pty
 
-    terminal = Terminal()
-    progress = Progress(2, terminal)
-    for _ in range(3):
-        progress.model_started()
-    assert terminal.getvalue() == ""
-    progress.model_started()
-    progress.file_done()
-    assert "[############------------] 1/2 files, 4 models" in terminal.getvalue()
-    progress.close()
-    piped = io.StringIO()
-    quiet = Progress(2, piped)
-    for _ in range(10):
-        quiet.model_started()
-    assert piped.getvalue() == ""
+    main_fd, replica_fd = pty.openpty()
+    try:
+        with os.fdopen(replica_fd, "w", closefd=False) as terminal:
+            progress = Progress(terminal)
+            progress.expect(2)
+            progress.starting(3)
+            progress.model("model (train.py:15)")
+            progress.close()
+            assert not Progress(terminal, wanted=False).enabled
+        written = os.read(main_fd, 4096).decode()
+    finally:
+        os.close(main_fd)
+        os.close(replica_fd)
+    assert written == (
+        "\r\x1b[Krnnlint: starting TensorFlow (Keras 3)..."
+        "\r\x1b[Krnnlint: confirming model (train.py:15) in TensorFlow, 1 more model left"
+        "\r\x1b[K"
+    )
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w") as pipe:
+        assert not Progress(pipe).enabled
+    os.close(read_end)
 
 
 # -- the command line ----------------------------------------------------------------------

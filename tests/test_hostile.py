@@ -146,6 +146,9 @@ def test_a_forged_confirmation_in_the_repository_is_not_read(tmp_path: Path, cli
     asked: list[Probe] = []
 
     class Pool:
+        def started(self, keras: int) -> bool:
+            return True  # no TensorFlow to wait for
+
         def ask(self, probe: Probe) -> Reply:
             asked.append(probe)
             raise WorkerError("no TensorFlow in this test")
@@ -171,6 +174,9 @@ def test_identical_experiments_run_once_and_a_timeout_is_remembered(tmp_path: Pa
     asked: list[Probe] = []
 
     class Slow:
+        def started(self, keras: int) -> bool:
+            return True  # no TensorFlow to wait for
+
         def ask(self, probe: Probe) -> Reply:
             asked.append(probe)
             raise WorkerTimeout("timed out after 60 s")
@@ -545,6 +551,9 @@ def test_the_confirmation_time_budget_holds(tmp_path: Path) -> None:
     asked: list[Probe] = []
 
     class Slow:
+        def started(self, keras: int) -> bool:
+            return True  # no TensorFlow to wait for
+
         def ask(self, probe: Probe) -> Reply:
             asked.append(probe)
             time.sleep(1.1)

@@ -171,3 +171,14 @@ def test_columns_are_utf16_and_config_applies(client: Client, tmp_path: Path) ->
     assert diagnostic["code"] == "RNN040"
     column = text.splitlines()[1].index("batch_size")  # code points; the emoji is two UTF-16 units
     assert diagnostic["range"]["start"] == {"line": 1, "character": column + 1}
+
+
+def test_unused_suppression_is_a_diagnostic_when_selected(client: Client, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.rnnlint]\nextend-select = ["RNN100"]\n')
+    text = GOOD_MODEL.replace("shuffle=False)", "shuffle=False)  # noqa: E501, RNN002")
+    uri = _open(client, tmp_path / "model.py", text)
+    [diagnostic] = client.diagnostics(uri)
+    assert diagnostic["code"] == "RNN100"
+    start = text.splitlines()[4].index("# noqa")
+    assert diagnostic["range"]["start"] == {"line": 4, "character": start}
+    assert diagnostic["message"].endswith("(unused: RNN002); remove RNN002 from it")

@@ -76,6 +76,10 @@ class Worker:
         self._next_id = 0
 
     @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
@@ -281,6 +285,11 @@ class WorkerPool:
 
     def ask(self, probe: Probe) -> Reply:
         return self.worker(probe.keras).ask(probe)
+
+    def started(self, keras: int) -> bool:
+        """Whether the worker for ``keras`` is running (else the next probe waits for TensorFlow to start)."""
+        worker = self.workers.get(keras)
+        return worker is not None and worker.running
 
     def close(self, kill: bool = False) -> None:
         for worker in self.workers.values():

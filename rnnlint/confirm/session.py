@@ -38,6 +38,8 @@ class ConfirmOptions:
     mode: str = "findings"
     cache_dir: str | None = field(default_factory=default_folder)
     limits: Limits = field(default_factory=Limits)
+    progress: bool = False
+    """Show progress on stderr when it is a terminal (``rnnlint.confirm.progress``)."""
 
 
 @dataclass
@@ -73,18 +75,21 @@ class Confirmer:
         *,
         pool: WorkerPool | None = None,
         stream: TextIO | None = None,
-        files: int = 0,
     ) -> None:
         self.options = options or ConfirmOptions()
         self.cache = Cache(self.options.cache_dir)
         self.pool = pool if pool is not None else WorkerPool(self.options.limits)
         self._owns_pool = pool is None
         self.stream = stream if stream is not None else sys.stderr
-        self.progress = Progress(files, self.stream)
+        self.progress = Progress(self.stream, self.options.progress)
         self.tally = Tally()
         self._answers: dict[str, Answer] = {}
         self._spent = 0.0
         """Seconds spent waiting for workers in this run, against ``limits.total``."""
+        self._seen: set[tuple[str, int]] = set()
+        self._result: FileResult | None = None
+        self._current = ""
+        """The label of the model being confirmed, for the progress line."""
 
     def confirm(
         self,
@@ -97,15 +102,14 @@ class Confirmer:
         "all" (passed through ``finish``, the run's suppressions, when given)."""
         module = result.module
         if module is None:
-            self.progress.file_done()
             return result
+        self._result = result
         findings = [self._confirm_finding(finding, module) for finding in result.findings]
         if self.options.mode == "all" and runtime_errors:
             extra = tuple(self._runtime_errors(module, result.findings))
             if extra and finish is not None:
                 extra = finish(replace(result, findings=extra, errors=())).findings
             findings.extend(extra)
-        self.progress.file_done()
         findings.sort(key=lambda f: (f.span.cell or 0, f.span.line, f.span.column, f.code))
         return replace(result, findings=tuple(findings))
 
@@ -114,6 +118,16 @@ class Confirmer:
         self.progress.close()
         if self._owns_pool:
             self.pool.close(kill=True)
+
+    def expect(self, results: list[FileResult]) -> None:
+        """The models the run will confirm (for the progress line's "N left")."""
+        for result in results:
+            if result.module is None:
+                continue
+            models = {_model_of(finding) for finding in result.findings if finding.code in PLANNERS}
+            if self.options.mode == "all":
+                models.update(model.id for model in result.module.models if is_recurrent_model(model))
+            self.progress.expect(len(models - {None}))
 
     def close(self) -> None:
         """Stop the workers and print the summary line."""
@@ -149,7 +163,7 @@ class Confirmer:
         except NoPlan as error:
             confirmation = unconfirmed(str(error))
         else:
-            answer = self._ask(plan.probe)
+            answer = self._ask(plan.probe, module, _model_of(finding))
             if answer.reply is None:
                 confirmation = unconfirmed(answer.problem or "no answer", answer.versions)
             else:
@@ -169,7 +183,7 @@ class Confirmer:
             except NoPlan:
                 self.tally.unbuildable_models += 1
                 continue
-            answer = self._ask(plan.probe)
+            answer = self._ask(plan.probe, module, model.id)
             failure = runtime_error(answer.reply) if answer.reply is not None else None
             if answer.reply is None or (answer.reply.failure is not None and failure is None):
                 self.tally.unanswered_models += 1  # no answer, or the worker's own trouble (out of memory...)
@@ -184,10 +198,15 @@ class Confirmer:
 
     # -- asking -----------------------------------------------------------------
 
-    def _ask(self, probe: Probe) -> Answer:
+    def _ask(self, probe: Probe, module: ModuleIR, model: int | None) -> Answer:
         """This run's answer, the cache's, or the worker's, in that order: an
         identical experiment runs once per run, and one that timed out is
         remembered in the cache (as "timed out"), not retried on every run."""
+        label = self._label(module, model)
+        seen = (module.path, model if model is not None else -1)
+        self.progress.model(label, first=seen not in self._seen)
+        self._seen.add(seen)
+        self._current = label
         versions = installed(probe.keras)
         missing = versions.missing(probe.keras)
         if missing:
@@ -206,9 +225,12 @@ class Confirmer:
             return Answer(None, versions, f"{remembered} (remembered from an earlier run)")
         if self._spent >= self.options.limits.total:
             return Answer(None, versions, f"the confirmation time budget ({self.options.limits.total:g} s) is used up")
-        self.progress.model_started()
         started = time.monotonic()
         try:
+            if not self.pool.started(probe.keras):
+                self.progress.starting(probe.keras)
+                self.pool.worker(probe.keras).start()
+                self.progress.model(self._current, first=False)
             reply = self.pool.ask(probe)
         except WorkerTimeout as error:
             self.cache.put_problem(key, str(error))
@@ -219,6 +241,26 @@ class Confirmer:
             self._spent += time.monotonic() - started
         self.cache.put(key, reply)
         return Answer(reply, versions)
+
+    def _label(self, module: ModuleIR, model: int | None) -> str:
+        """``name (path:line)`` of the model, at its cell in a notebook."""
+        try:
+            found = module.model(model) if model is not None else None
+        except KeyError:
+            found = None
+        if found is None:
+            return module.path
+        notebook = self._result.notebook if self._result is not None else None
+        line = found.span.line
+        where = f"{module.path}:{line}"
+        if notebook is not None:
+            cell, line = notebook.position(line)
+            where = f"{module.path}:cell_{cell}:{line}"
+        return f"{found.name or 'the model'} ({where})"
+
+
+def _model_of(finding: Finding) -> int | None:
+    return finding.call.model if finding.call is not None else finding.model
 
 
 def runtime_finding(module: ModuleIR, model: Model, failure: Failure) -> Finding:

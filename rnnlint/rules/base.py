@@ -112,6 +112,12 @@ class Rule:
     confirm_only: ClassVar[bool] = False
     """True for a rule only ``--confirm`` reports (its ``check`` yields nothing):
     its examples' expectations hold with TensorFlow, not statically."""
+    about_keras: ClassVar[bool] = True
+    """False for a rule about rnnlint's own comments (RNN100): there is no
+    Keras behaviour to show in TensorFlow, so no confirmation experiment."""
+    text_fix: ClassVar[bool] = False
+    """True when the rule's findings carry their own text edit, applied without
+    libcst (RNN100), instead of naming a ``fixer`` module."""
     selected_by_default: ClassVar[bool] = True
     """False for a rule that runs only when selected (``--extend-select``), as ruff's RUF100."""
     words: ClassVar[tuple[Words, ...]] = ((RECURRENT_WORDS, MODEL_WORDS),)
