@@ -23,6 +23,7 @@ from rnnlint.rules import Finding, Rule
 if TYPE_CHECKING:
     import libcst as cst
 
+    from rnnlint.incremental import Reuse
     from rnnlint.positions import LazyPositions
 
 SYNTAX_ERROR = "E999"
@@ -44,9 +45,16 @@ class FileResult:
 
 
 def check_source(
-    path: str, source: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str,
+    source: str,
+    rules: Sequence[Rule],
+    keras: str = "auto",
+    *,
+    prefilter: bool = True,
+    reuse: Reuse | None = None,
 ) -> FileResult:
-    """``prefilter``: skip, without parsing, a source that cannot hold a recurrent model."""
+    """``prefilter``: skip, without parsing, a source that cannot hold a recurrent model;
+    ``reuse``: what the previous version of an editor's document lets this check skip."""
     if prefilter and not may_concern_recurrent_models(source):
         return FileResult(path, source=source)
     python_tree = _python_tree(path, source)
@@ -58,7 +66,7 @@ def check_source(
     from rnnlint.positions import LazyPositions
 
     try:
-        tree = cst.parse_module(source)
+        tree = reuse.parse(source, python_tree) if reuse is not None else cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         column = error.raw_column + 1 if hasattr(error, "raw_column") else error.editor_column
         span = Span(path, error.raw_line, column, error.raw_line, column)
@@ -68,7 +76,7 @@ def check_source(
         error_finding = _error(path, SYNTAX_ERROR, "syntax-error", f"cannot parse: {error!r}")
         return FileResult(path, errors=(error_finding,), source=source)
     try:
-        positions = LazyPositions(path, tree, source, python_tree)
+        positions = LazyPositions(path, tree, source, python_tree, reuse)
         module = extract(path, tree, keras, positions)
     except Exception as error:
         return FileResult(path, errors=(_internal(path, "extraction", error),), source=source)

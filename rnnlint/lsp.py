@@ -16,21 +16,25 @@ are left to the command line: cells come to a server as separate documents.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
-from pygls.workspace import TextDocument
+from pygls.workspace.position_codec import PositionCodec
 
 from rnnlint import __version__, lsp_actions, lsp_views
-from rnnlint.checker import FileResult
+from rnnlint.checker import FileResult, check_source
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.docs import rule_doc_file
+from rnnlint.incremental import Reuse
+from rnnlint.ir import Span
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.rules import BY_CODE, Finding
-from rnnlint.runner import Buffer, check_buffer
+from rnnlint.runner import finish
 
 SOURCE = "rnnlint"
 
@@ -45,6 +49,12 @@ class Analysis:
     settings: Settings | None
     """None when the document is not checked (excluded, a notebook, a broken config)."""
     result: FileResult | None
+    text: Coordinates
+
+    @cached_property
+    def hints(self) -> tuple[lsp_views.Hint, ...]:
+        module = self.result.module if self.result is not None else None
+        return tuple(lsp_views.inlay_hints(module)) if module is not None else ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -55,6 +65,8 @@ class RnnlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.analyses: dict[str, Analysis] = {}
+        self.reuse: dict[str, Reuse] = {}
+        """Per document: the parsed statements and rendered lines its next version may reuse."""
         self.actions: dict[str, tuple[Analysis, dict[object, lsp_actions.Action | None]]] = {}
         """Per document: the code actions computed for its last analysed version."""
 
@@ -80,6 +92,7 @@ def build_server() -> RnnlintServer:
         uri = params.text_document.uri
         ls.analyses.pop(uri, None)
         ls.actions.pop(uri, None)
+        ls.reuse.pop(uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -114,7 +127,8 @@ def analyse(ls: RnnlintServer, uri: str) -> Analysis:
     if cached is not None and cached.version == document.version and cached.source == document.source:
         return cached
     path = to_fs_path(uri) or uri
-    analysis = Analysis(document.version, document.source, path, None, None)
+    text = Coordinates.of(document.source, document.position_codec)
+    analysis = Analysis(document.version, document.source, path, None, None, text)
     if not path.endswith(NOTEBOOK_SUFFIX):
         try:
             settings = Resolver().settings_for(path)
@@ -122,50 +136,71 @@ def analyse(ls: RnnlintServer, uri: str) -> Analysis:
             ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"rnnlint: {error}"))
             settings = None
         if settings is not None and not settings.excluded(path):
-            result = check_buffer(Buffer(path, document.source.encode("utf-8")), settings)
-            analysis = Analysis(document.version, document.source, path, settings, result)
+            reuse = ls.reuse.setdefault(uri, Reuse())
+            result = finish(
+                check_source(path, document.source, settings.rules(), settings.keras, reuse=reuse), settings
+            )
+            analysis = Analysis(document.version, document.source, path, settings, result, text)
     ls.analyses[uri] = analysis
     return analysis
 
 
 def publish(ls: RnnlintServer, uri: str) -> None:
     analysis = analyse(ls, uri)
-    document = ls.workspace.get_text_document(uri)
-    diagnostics = [diagnostic(finding, document) for finding in analysis.findings]
+    diagnostics = [diagnostic(finding, analysis.text) for finding in analysis.findings]
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
 
 
 # -- positions -----------------------------------------------------------------
 
 
-def position(document: TextDocument, line: int, column: int) -> types.Position:
-    """rnnlint's 1-based line and code-point column in the negotiated encoding's units."""
-    lines = document.lines
-    text = lines[line - 1] if 1 <= line <= len(lines) else ""
-    units = document.position_codec.client_num_units(text[: max(column - 1, 0)])
-    return types.Position(max(line - 1, 0), units)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+"""A line as LSP and Python count them: only \\n, \\r\\n and \\r end one (not \\f or U+2028)."""
 
 
-def span_range(document: TextDocument, line: int, column: int, end_line: int, end_column: int) -> types.Range:
-    return types.Range(position(document, line, column), position(document, max(end_line, line), end_column))
+@dataclass(frozen=True)
+class Coordinates:
+    """One version's lines and the negotiated encoding: rnnlint's positions to the client's and back."""
 
+    lines: tuple[str, ...]
+    codec: PositionCodec
 
-def from_client(document: TextDocument, where: types.Position) -> tuple[int, int]:
-    """A client position as rnnlint's 1-based line and code-point column."""
-    server = document.position_codec.position_from_client_units(
-        document.lines, types.Position(where.line, where.character)
-    )
-    return server.line + 1, server.character + 1
+    @classmethod
+    def of(cls, source: str, codec: PositionCodec) -> Coordinates:
+        return cls(tuple(_LINE.findall(source)), codec)
+
+    def position(self, line: int, column: int) -> types.Position:
+        """rnnlint's 1-based line and code-point column in the negotiated encoding's units."""
+        text = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+        units = self.codec.client_num_units(text[: max(column - 1, 0)])
+        return types.Position(max(line - 1, 0), units)
+
+    def range(self, line: int, column: int, end_line: int, end_column: int) -> types.Range:
+        return types.Range(self.position(line, column), self.position(max(end_line, line), end_column))
+
+    def span(self, span: Span) -> types.Range:
+        return self.range(span.line, span.column, span.end_line, span.end_column)
+
+    def from_client(self, where: types.Position) -> tuple[int, int]:
+        """A client position as rnnlint's 1-based line and code-point column."""
+        server = self.codec.position_from_client_units(self.lines, types.Position(where.line, where.character))
+        return server.line + 1, server.character + 1
+
+    def end(self) -> types.Position:
+        """The end of the text."""
+        if not self.lines or self.lines[-1].endswith(("\n", "\r")):
+            return types.Position(len(self.lines), 0)
+        return self.position(len(self.lines), len(self.lines[-1]) + 1)
 
 
 # -- diagnostics and hovers ------------------------------------------------------
 
 
-def diagnostic(finding: Finding, document: TextDocument) -> types.Diagnostic:
+def diagnostic(finding: Finding, text: Coordinates) -> types.Diagnostic:
     span = finding.span
     doc = rule_doc_file(finding.code)
     return types.Diagnostic(
-        range=span_range(document, span.line, span.column, span.end_line, span.end_column),
+        range=text.span(span),
         message=finding.text,
         severity=types.DiagnosticSeverity.Error,
         code=finding.code,
@@ -178,8 +213,7 @@ def diagnostic(finding: Finding, document: TextDocument) -> types.Diagnostic:
 def hover_at(ls: RnnlintServer, uri: str, where: types.Position) -> types.Hover | None:
     """The docs of the findings at ``where``, then what the layer or call there does."""
     analysis = analyse(ls, uri)
-    document = ls.workspace.get_text_document(uri)
-    line, column = from_client(document, where)
+    line, column = analysis.text.from_client(where)
     parts: list[str] = []
     area: types.Range | None = None
     for finding in analysis.findings:
@@ -187,14 +221,13 @@ def hover_at(ls: RnnlintServer, uri: str, where: types.Position) -> types.Hover 
         if (span.line, span.column) <= (line, column) <= (max(span.end_line, span.line), span.end_column):
             rule = BY_CODE.get(finding.code)
             parts.append(f"**{finding.code}** {finding.text}\n\n" + (rule.documentation() if rule else ""))
-            area = area or span_range(document, span.line, span.column, span.end_line, span.end_column)
+            area = area or analysis.text.span(span)
     module = analysis.result.module if analysis.result is not None else None
     if module is not None:
         found = lsp_views.hover(module, line, column)
         if found is not None:
             parts.append(found.markdown)
-            s = found.span
-            area = area or span_range(document, s.line, s.column, s.end_line, s.end_column)
+            area = area or analysis.text.span(found.span)
     if not parts:
         return None
     return types.Hover(
@@ -204,16 +237,12 @@ def hover_at(ls: RnnlintServer, uri: str, where: types.Position) -> types.Hover 
 
 def inlay_hints(ls: RnnlintServer, uri: str, wanted: types.Range) -> list[types.InlayHint]:
     analysis = analyse(ls, uri)
-    module = analysis.result.module if analysis.result is not None else None
-    if module is None:
-        return []
-    document = ls.workspace.get_text_document(uri)
     hints = []
-    for hint in lsp_views.inlay_hints(module):
+    for hint in analysis.hints:
         if wanted.start.line <= hint.line - 1 <= wanted.end.line:
             hints.append(
                 types.InlayHint(
-                    position=position(document, hint.line, hint.column),
+                    position=analysis.text.position(hint.line, hint.column),
                     label=hint.label,
                     kind=types.InlayHintKind.Type,
                     padding_left=True,
@@ -232,7 +261,6 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams) -> list[type
     analysis = analyse(ls, uri)
     if analysis.settings is None or analysis.result is None:
         return []
-    document = ls.workspace.get_text_document(uri)
     first, last = params.range.start.line + 1, params.range.end.line + 1
     only = params.context.only
     actions: list[lsp_actions.Action] = []
@@ -246,7 +274,7 @@ def code_actions(ls: RnnlintServer, params: types.CodeActionParams) -> list[type
         fix_all = _cached(ls, uri, analysis, "all", None)
         if fix_all is not None:
             actions.append(fix_all)
-    return [_code_action(document, uri, analysis, action) for action in actions]
+    return [_code_action(uri, analysis, action) for action in actions]
 
 
 def _wanted(only: Sequence[str] | None, kind: str) -> bool:
@@ -270,22 +298,16 @@ def _cached(
     return store[key]
 
 
-def _code_action(document: TextDocument, uri: str, analysis: Analysis, action: lsp_actions.Action) -> types.CodeAction:
+def _code_action(uri: str, analysis: Analysis, action: lsp_actions.Action) -> types.CodeAction:
     edits = []
-    lines = document.lines
     for edit in lsp_actions.line_edits(analysis.source, action.source):
         start = types.Position(edit.start, 0)
-        if edit.end is not None:
-            end = types.Position(edit.end, 0)
-        elif analysis.source.endswith(("\n", "\r")) or not lines:
-            end = types.Position(len(lines), 0)
-        else:
-            end = position(document, len(lines), len(lines[-1]) + 1)
+        end = types.Position(edit.end, 0) if edit.end is not None else analysis.text.end()
         edits.append(types.TextEdit(range=types.Range(start, end), new_text=edit.text))
     return types.CodeAction(
         title=action.title,
         kind=action.kind,
-        diagnostics=[diagnostic(finding, document) for finding in action.findings] or None,
+        diagnostics=[diagnostic(finding, analysis.text) for finding in action.findings] or None,
         is_preferred=action.preferred or None,
         edit=types.WorkspaceEdit(
             document_changes=[
