@@ -93,8 +93,10 @@ class ModelPicture:
                 roles.append(Role("features", shape[2], "how many numbers describe one timestep"))
         for layer in self.layers:
             if layer.units is not None:
-                meaning = f"the width of {layer.view.layer.label}: its state is a vector of {layer.units} numbers"
-                roles.append(Role(f"units of {layer.view.layer.label}", layer.units, meaning))
+                label = layer.view.layer.label
+                each = "each direction of " if layer.view.layer.kind == "Bidirectional" else ""
+                meaning = f"the width of {each}{label}: its state is a vector of {layer.units} numbers"
+                roles.append(Role(f"units of {label}", layer.units, meaning))
         return roles
 
 

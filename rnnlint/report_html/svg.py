@@ -112,7 +112,7 @@ def data_block(samples: object, timesteps: object, features: object) -> str:
 def batch_strip(samples: int, batch_size: int, batches: int, last: int, shuffles: bool | None) -> str:
     """The samples cut into batches of ``batch_size``, in order (or shuffled)."""
     indexes = shown_indexes(batches)
-    cell, gap, top = 74, 6, 30
+    cell, gap, top = 104, 6, 30
     body = []
     for slot, index in enumerate(indexes):
         left = 10 + slot * (cell + gap)
@@ -123,7 +123,7 @@ def batch_strip(samples: int, batch_size: int, batches: int, last: int, shuffles
         first = index * batch_size
         body.append(_rect(left, top, cell, 44, "#ddf4ff" if size == batch_size else "#fff8c5", BATCH, "batch"))
         body.append(_text(left + cell / 2, top + 18, f"batch {index + 1}", size=12, weight="bold"))
-        body.append(_text(left + cell / 2, top + 35, f"rows {first}-{first + size - 1}", size=11))
+        body.append(_text(left + cell / 2, top + 35, f"rows {first:,}-{first + size - 1:,}", size=11))
     width = 20 + len(indexes) * (cell + gap)
     order = "shuffled each epoch" if shuffles else "in order"
     body.append(
@@ -143,7 +143,8 @@ def batch_strip(samples: int, batch_size: int, batches: int, last: int, shuffles
 
 def unrolled(label: str, timesteps: object, features: object, units: int, sequences: bool | None) -> str:
     """A recurrent layer as one cell reused at every timestep, passing its state along."""
-    count = timesteps if isinstance(timesteps, int) and timesteps > 0 else MAX_SHOWN
+    known = isinstance(timesteps, int) and timesteps > 0
+    count = timesteps if isinstance(timesteps, int) and timesteps > 0 else MAX_SHOWN + 1
     indexes = shown_indexes(count)
     cell, gap, top = 70, 46, 70
     body = []
@@ -153,10 +154,12 @@ def unrolled(label: str, timesteps: object, features: object, units: int, sequen
             body.append(_text(left + cell / 2, top + 30, "…", size=22))
             body.append(_arrow(left + cell - 10, top + 22, left + cell + gap - 2, top + 22, UNITS))
             continue
-        kept = sequences is True or index == count - 1
+        last = index == count - 1
+        kept = sequences is True or last
+        step = str(index + 1) if known else {count - 1: "T", count - 2: "T-1"}.get(index, str(index + 1))
         body.append(_rect(left, top, cell, 44, "#fbefff", UNITS, "cell"))
         body.append(_text(left + cell / 2, top + 18, "same cell", size=11, fill=UNITS, weight="bold"))
-        body.append(_text(left + cell / 2, top + 34, f"t = {index + 1}", size=11))
+        body.append(_text(left + cell / 2, top + 34, f"t = {step}", size=11))
         body.append(_arrow(left + cell / 2, top + 104, left + cell / 2, top + 46, FEATURES))
         body.append(_text(left + cell / 2, top + 118, f"x[t]: {features} features", size=10, fill=FEATURES))
         colour = UNITS if kept else MUTED
@@ -166,22 +169,16 @@ def unrolled(label: str, timesteps: object, features: object, units: int, sequen
         if slot + 1 < len(indexes):
             body.append(_arrow(left + cell, top + 22, left + cell + gap - 2, top + 22, UNITS))
             body.append(_text(left + cell + gap / 2, top + 16, "state", size=9, fill=UNITS))
-    width = 40 + len(indexes) * (cell + gap)
     kept_text = (
         "return_sequences=True keeps every timestep's output"
         if sequences
         else "return_sequences=False keeps only the last timestep's output"
     )
-    body.append(
-        _text(
-            20,
-            top + 142,
-            f"{label}: state = a vector of {units} numbers per sample; {kept_text}",
-            anchor="start",
-            size=12,
-        )
-    )
-    return _svg(max(width, 560), top + 154, body, f"{label} unrolled over {timesteps} timesteps", "unrolled")
+    steps = "" if known else f" Timesteps: {timesteps} (any length; T is the last)."
+    caption = f"{label}: state = a vector of {units} numbers per sample; {kept_text}.{steps}"
+    body.append(_text(20, top + 142, caption, anchor="start", size=12))
+    width = max(40 + len(indexes) * (cell + gap), 40 + int(len(caption) * 6.6))
+    return _svg(width, top + 154, body, f"{label} unrolled over {timesteps} timesteps", "unrolled")
 
 
 def carried_state(batch_size: int, units: int | None, shuffles: bool | None) -> str:
