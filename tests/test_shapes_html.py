@@ -216,3 +216,12 @@ def test_findings_are_drawn_at_the_call_and_shuffling_is_flagged(tmp_path: Path)
     ]
     assert "This fit shuffles" in document.find("p", "shuffle").text
     assert document.find_all("p", "bad")
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "model.html"
+    result = rnnlint_process("shapes", "--format", "html", "-o", str(target), str(SEED), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == f"rnnlint: error: cannot write {target}: No such file or directory\n"
+    printed = rnnlint_process("shapes", "--format", "html", str(SEED), cwd=tmp_path)
+    assert printed.returncode == 0 and printed.stdout.startswith("<!DOCTYPE html>")
