@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -196,15 +196,21 @@ class Coordinates:
 # -- diagnostics and hovers ------------------------------------------------------
 
 
+@cache
+def doc_link(code: str) -> str | None:
+    """The rule doc's file URI, written once per server (not at every keystroke)."""
+    doc = rule_doc_file(code)
+    return from_fs_path(str(doc)) if doc is not None else None
+
+
 def diagnostic(finding: Finding, text: Coordinates) -> types.Diagnostic:
-    span = finding.span
-    doc = rule_doc_file(finding.code)
+    link = doc_link(finding.code)
     return types.Diagnostic(
-        range=text.span(span),
+        range=text.span(finding.span),
         message=finding.text,
         severity=types.DiagnosticSeverity.Error,
         code=finding.code,
-        code_description=types.CodeDescription(href=from_fs_path(str(doc))) if doc is not None else None,
+        code_description=types.CodeDescription(href=link) if link is not None else None,
         source=SOURCE,
         data={"name": finding.name, "fix": finding.fix, "fixable": finding.fix_applicability},
     )
