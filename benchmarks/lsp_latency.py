@@ -121,8 +121,20 @@ class Client:
                 return list(message["params"]["diagnostics"])
 
 
-def run(edits: int) -> tuple[float, list[float], int, int]:
-    """First analysis (ms), latency of each change (ms), hints per answer, the file's lines."""
+def cpu_ms(pid: int) -> float | None:
+    """The CPU time a process has used (user + system), from /proc; None where there is none.
+
+    On a loaded machine wall-clock latency includes waiting for a core: this is the server's own work."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def run(edits: int) -> tuple[float, list[float], list[float], int, int]:
+    """First analysis (ms), latency and server CPU time of each change (ms), hints per answer, the file's lines."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "models.py"
         text = model_file()
@@ -148,41 +160,49 @@ def run(edits: int) -> tuple[float, list[float], int, int]:
         lines = text.splitlines()
         layer_line = next(i for i, line in enumerate(lines) if "layers.LSTM(" in line)
         whole = {"start": {"line": 0, "character": 0}, "end": {"line": len(lines), "character": 0}}
-        latencies = []
+        latencies, cpu = [], []
         hints = 0
         for version in range(2, edits + 2):
             width = 32 + version % 7
             lines[layer_line] = f"    layers.LSTM({width}, return_sequences=True, stateful=True),"
             changed = "\n".join(lines) + "\n"
-            started = time.perf_counter()
+            started, used = time.perf_counter(), cpu_ms(process.pid)
             change = {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": changed}]}
             client.send({"method": "textDocument/didChange", "params": change})
             answer = client.request("textDocument/inlayHint", {"textDocument": {"uri": uri}, "range": whole})
             where = {"line": layer_line, "character": 12}
             hover = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": where})
             latencies.append((time.perf_counter() - started) * 1000)
+            after = cpu_ms(process.pid)
+            if used is not None and after is not None:
+                cpu.append(after - used)
             hints = len(answer)
             assert hover is not None and f"LSTM({width})" in hover["contents"]["value"], hover
             assert any(hint["label"].startswith(f"(16, 8, {width})") for hint in answer), answer[:2]
         client.request("shutdown", None)
         client.send({"method": "exit"})
         process.wait(timeout=30)
-        return first, latencies, hints, len(lines)
+        return first, latencies, cpu, hints, len(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--edits", type=int, default=40, help="didChange edits to time (default 40)")
     options = parser.parse_args()
-    first, latencies, hints, lines = run(options.edits)
-    ordered = sorted(latencies)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    first, latencies, cpu, hints, lines = run(options.edits)
     print(f"file: {lines} lines, {hints} inlay hints per answer; first analysis (open to diagnostics): {first:.0f} ms")
-    print(
-        f"per change ({len(latencies)} edits; didChange, then inlay hints + hover answered): "
-        f"median {statistics.median(latencies):.0f} ms, p90 {p90:.0f} ms, "
-        f"min {ordered[0]:.0f} ms, max {ordered[-1]:.0f} ms"
-    )
+    print(f"per change ({len(latencies)} edits; didChange, then inlay hints + hover answered): {summary(latencies)}")
+    if cpu:
+        print(f"server CPU time per change (clock ticks of {1000 / os.sysconf('SC_CLK_TCK'):.0f} ms): {summary(cpu)}")
+    if hasattr(os, "getloadavg"):
+        print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+
+
+def summary(values: list[float]) -> str:
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    median = statistics.median(values)
+    return f"median {median:.0f} ms, p90 {p90:.0f} ms, min {ordered[0]:.0f} ms, max {ordered[-1]:.0f} ms"
 
 
 if __name__ == "__main__":
