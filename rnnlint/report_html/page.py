@@ -123,14 +123,18 @@ def unrelated(roles: Sequence[Role]) -> str:
 
 
 def training(item: ModelPicture) -> str:
-    calls = [call_block(call) for call in item.calls]
+    drawn: set[object] = set()
+    calls = []
+    for call in item.calls:  # the same data again is not drawn again
+        calls.append(call_block(call, draw_data=call.data not in drawn))
+        drawn.add(call.data)
     return f'<div class="calls"><h3>The data and its batches</h3>{"".join(calls)}</div>' if calls else ""
 
 
-def call_block(call: CallPicture) -> str:
+def call_block(call: CallPicture, draw_data: bool = True) -> str:
     method, line = call.call.method, call.call.span.line
     parts = [f'<div class="call" data-method="{esc(method)}" data-line="{line}"><h4>{esc(method)}, line {line}</h4>']
-    if call.data is not None and len(call.data) == 3:
+    if call.data is not None and len(call.data) == 3 and draw_data:
         samples, timesteps, features = (_size(size) for size in call.data)
         parts.append(svg.data_block(samples, timesteps, features))
     batching = call.batching
