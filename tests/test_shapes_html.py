@@ -214,6 +214,7 @@ def test_findings_are_drawn_at_the_call_and_shuffling_is_flagged(tmp_path: Path)
         ["RNN002"],
         [],
     ]
+    assert len(document.find_all("svg", "data-block")) == 1  # the three calls get the same x: drawn once
     assert "This fit shuffles" in document.find("p", "shuffle").text
     assert document.find_all("p", "bad")
 
