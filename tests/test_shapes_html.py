@@ -226,3 +226,19 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> No
     assert result.stderr == f"rnnlint: error: cannot write {target}: No such file or directory\n"
     printed = rnnlint_process("shapes", "--format", "html", str(SEED), cwd=tmp_path)
     assert printed.returncode == 0 and printed.stdout.startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "fixtures").rglob("*.py")), ids=lambda path: str(path.relative_to(REPO))
+)
+def test_every_fixture_gets_a_section_per_model(path: Path) -> None:
+    from rnnlint.config import Resolver
+    from rnnlint.report_html import check_for_page, render
+
+    results, problems = check_for_page([str(path)], Resolver())
+    html = render(results, [str(path)])
+    models = sum(len(result.module.models) for result in results if result.module is not None)
+    assert html.count('<section class="model"') == models
+    findings = sum(len(result.findings) for result in results)
+    assert html.count('<div class="finding"') == findings  # every finding drawn, once
+    assert not problems or all("E999" in problem for problem in problems)
