@@ -420,19 +420,45 @@ def rule(code: str | None, show_all: bool, output_format: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @keras_option
-def shapes(paths: tuple[str, ...], output_format: str, keras: str | None) -> None:
-    """Show each model's layers, output shapes and parameter counts."""
+def shapes(paths: tuple[str, ...], output_format: str, output: str | None, keras: str | None) -> None:
+    """Show each model's layers, output shapes and parameter counts (html: a picture, with the findings)."""
     from rnnlint import shapes_report
     from rnnlint.runner import extract_modules
 
-    modules, problems = extract_modules(paths, keras or "auto")
+    if output_format == "html":
+        text, problems = _shapes_html(paths, keras)
+    else:
+        modules, problems = extract_modules(paths, keras or "auto")
+        formatter: Any = shapes_report.json_report if output_format == "json" else shapes_report.text
+        text = formatter(modules)
     for problem in problems:
         click.echo(f"rnnlint: error: {problem}", err=True)
-    formatter: Any = shapes_report.json_report if output_format == "json" else shapes_report.text
-    click.echo(formatter(modules), nl=False)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            _fail(f"cannot write {output}: {error.strerror}")
     sys.exit(EXIT_ERROR if problems else EXIT_CLEAN)
+
+
+def _shapes_html(paths: tuple[str, ...], keras: str | None) -> tuple[str, list[str]]:
+    from rnnlint.config import ConfigError, Overrides, Resolver
+    from rnnlint.report_html import check_for_page, render
+
+    try:
+        resolver = Resolver(Overrides(keras=keras))
+    except ConfigError as error:
+        _fail(str(error))
+    results, problems = check_for_page(paths, resolver)
+    return render(results, paths), problems
 
 
 @main.command()

@@ -20,14 +20,13 @@ from functools import cached_property
 from typing import Any
 
 from rnnlint import cachedir
-from rnnlint.findings import FileResult
+from rnnlint.findings import FileResult, Finding
 from rnnlint.ir import Span
 from rnnlint.kerasversion import installed_keras_major
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import NotebookError
 from rnnlint.notebook import parse as parse_notebook
 from rnnlint.pipeline import decode
-from rnnlint.rules import Finding
 
 DEFAULT_FOLDER = ".rnnlint_cache"
 KIND = "rnnlint-file-result"

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
     from rnnlint.confirm.session import Confirmer
     from rnnlint.formats.common import Context
+    from rnnlint.incremental import Reuse
     from rnnlint.positions import LazyPositions
 
 TRACEBACK_FRAMES = 6
@@ -74,14 +75,16 @@ def check_source(
     *,
     prefilter: bool = True,
     limits: InputLimits = DEFAULT_LIMITS,
+    reuse: Reuse | None = None,
 ) -> FileResult:
     """Parse, extract, rules, suppression comments, fix annotation.
     ``prefilter``: skip, without parsing, a source that cannot hold a recurrent model;
-    ``limits``: code beyond them is an E902, never parsed."""
+    ``limits``: code beyond them is an E902, never parsed; ``reuse``: what the
+    previous version of an editor's document lets this check skip."""
     if prefilter and not may_concern_recurrent_models(source):
         error = syntax_error(path, source)
         return FileResult(path, errors=(error,) if error else (), source=source)
-    parsed = parse(path, source, limits)
+    parsed = parse(path, source, limits, reuse)
     if isinstance(parsed, Finding):
         return FileResult(path, errors=(parsed,), source=source)
     try:
@@ -94,7 +97,7 @@ def check_source(
     return FileResult(path, findings, tuple(errors), module, source, silenced=silenced)
 
 
-def parse(path: str, source: str, limits: InputLimits = DEFAULT_LIMITS) -> Parsed | Finding:
+def parse(path: str, source: str, limits: InputLimits = DEFAULT_LIMITS, reuse: Reuse | None = None) -> Parsed | Finding:
     """Stage 1: the source parsed, or the syntax error (E999) that stops it, or
     the E902 of code beyond ``limits`` (libcst's time and memory grow fast with size)."""
     refusal = size_refusal(source, limits)
@@ -109,14 +112,14 @@ def parse(path: str, source: str, limits: InputLimits = DEFAULT_LIMITS) -> Parse
     from rnnlint.positions import LazyPositions
 
     try:
-        tree = cst.parse_module(source)
+        tree = reuse.parse(source, python_tree) if reuse is not None else cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         column = error.raw_column + 1 if hasattr(error, "raw_column") else error.editor_column
         span = Span(path, error.raw_line, column, error.raw_line, column)
         return Finding(SYNTAX_ERROR, "syntax-error", f"SyntaxError: {error.message}", span, 0)
     except (RecursionError, MemoryError) as error:
         return _error(path, SYNTAX_ERROR, "syntax-error", f"cannot parse: {error!r}")
-    return Parsed(path, source, tree, LazyPositions(path, tree, source, python_tree))
+    return Parsed(path, source, tree, LazyPositions(path, tree, source, python_tree, reuse))
 
 
 def extract(parsed: Parsed, keras: str) -> ModuleIR:

@@ -14,8 +14,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rnnlint.findings import Finding
     from rnnlint.ir import Span
-    from rnnlint.rules import Finding
     from rnnlint.runner import Report
 
 _ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

@@ -15,6 +15,7 @@ from rnnlint.extract.budget import BudgetExceeded
 from rnnlint.extract.interpreter import Interpreter
 from rnnlint.ir import ModuleIR
 from rnnlint.kerasversion import resolve_version
+from rnnlint.values import reset_symbols
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 def extract(path: str, module: cst.Module, keras: str = "auto", positions: LazyPositions | None = None) -> ModuleIR:
     """The IR of ``module``, judged for the Keras version ``keras`` selects
     (``positions``: of ``module``, when the caller wants to reuse them)."""
+    reset_symbols()
     interpreter = Interpreter(path, module, positions)
     try:
         interpreter.run()

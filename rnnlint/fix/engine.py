@@ -244,3 +244,19 @@ class _Apply(cst.CSTTransformer):
             assert isinstance(result, cst.CSTNode), "only the last change of a node may flatten or remove it"
             result = change(result)
         return result
+
+
+def fix_one(source: str, check: Check, finding: Finding) -> FixOutcome:
+    """Only ``finding``'s fix, safe or unsafe (an editor's user picked it),
+    verified as a pass of ``fix_source`` is; unchanged when it cannot be applied."""
+    result = check(source)
+    planned = _planned(source, result)
+    wanted = (finding.code, finding.message, finding.span.line, finding.span.column)
+    if planned is not None:
+        locator, fixes = planned
+        chosen = [fix for fix in fixes if _identity(fix.finding) == wanted]
+        step = _step(locator, result, chosen, check, set()) if chosen else None
+        if step is not None:
+            fixed, after, done = step
+            return FixOutcome(source, fixed, tuple(fix.finding for fix in done), after)
+    return FixOutcome(source, source, (), result)
