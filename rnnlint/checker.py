@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rnnlint.ir import ModuleIR, Span
+from rnnlint.kerasversion import KerasBasis, with_code
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError
 from rnnlint.notebook import parse as parse_notebook
@@ -44,7 +45,7 @@ class FileResult:
 
 
 def check_source(
-    path: str, source: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str, source: str, rules: Sequence[Rule], keras: str | KerasBasis = "auto", *, prefilter: bool = True
 ) -> FileResult:
     """``prefilter``: skip, without parsing, a source that cannot hold a recurrent model."""
     if prefilter and not may_concern_recurrent_models(source):
@@ -69,7 +70,7 @@ def check_source(
         return FileResult(path, errors=(error_finding,), source=source)
     try:
         positions = LazyPositions(path, tree, source, python_tree)
-        module = extract(path, tree, keras, positions)
+        module = extract(path, tree, with_code(keras, source) if isinstance(keras, KerasBasis) else keras, positions)
     except Exception as error:
         return FileResult(path, errors=(_internal(path, "extraction", error),), source=source)
     findings: list[Finding] = []
@@ -124,7 +125,7 @@ def _python_tree(path: str, source: str) -> ast.Module | Finding | None:
     return None
 
 
-def check_file(path: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True) -> FileResult:
+def check_file(path: str, rules: Sequence[Rule], keras: str | KerasBasis = "auto", *, prefilter: bool = True) -> FileResult:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -134,7 +135,7 @@ def check_file(path: str, rules: Sequence[Rule], keras: str = "auto", *, prefilt
 
 
 def check_bytes(
-    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str, data: bytes, rules: Sequence[Rule], keras: str | KerasBasis = "auto", *, prefilter: bool = True
 ) -> FileResult:
     """A file's content, from disk or an editor's buffer: a notebook when ``path`` ends in ``.ipynb``."""
     if path.endswith(NOTEBOOK_SUFFIX):
@@ -146,7 +147,7 @@ def check_bytes(
 
 
 def check_notebook(
-    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str, data: bytes, rules: Sequence[Rule], keras: str | KerasBasis = "auto", *, prefilter: bool = True
 ) -> FileResult:
     """The code cells checked as one module; a notebook that cannot be read is an E902 error."""
     try:

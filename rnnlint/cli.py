@@ -66,8 +66,8 @@ keras_option = click.option(
     "--keras",
     type=click.Choice(["auto", "2", "3"]),
     default=None,
-    help="Keras version to judge by [default: the config's, else auto]. auto: tf_keras imports mean 2, "
-    "else the installed keras.",
+    help="Keras version to judge by [default: the config's, else auto]. auto: each file's project decides "
+    "(its dependencies, then lock files), then tf_keras imports (2), then the installed keras, else 3 (assumed).",
 )
 
 
@@ -87,7 +87,13 @@ keras_option = click.option(
 @click.option("--statistics", is_flag=True, help="Count the findings of each code instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings (errors still give 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
-@click.option("-v", "--verbose", is_flag=True, help="Print the traceback of each internal error (RNN900) on stderr.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Print on stderr the Keras version each project's files were judged for and why, and the traceback "
+    "of each internal error (RNN900).",
+)
 @click.option("--fix", is_flag=True, help="Apply the safe fixes in place (for -: print the fixed code), then check.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff, change nothing (exit 1 if any).")
@@ -176,6 +182,7 @@ def check(
         click.echo(f"rnnlint: error: {message}", err=True)
     _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
     if verbose:
+        _write_keras(report.keras)
         _write_tracebacks(report.findings)
     if report.missing or report.config_errors or any(f.code in ERROR_CODES for f in report.findings):
         sys.exit(EXIT_ERROR)
@@ -222,13 +229,17 @@ def _fail(message: str) -> NoReturn:
 
 
 def _show_settings(resolver: Resolver, paths: tuple[str, ...], stdin_filename: str | None) -> NoReturn:
-    """Each path's resolved settings as TOML; exit 2 when a config file is broken."""
+    """Each path's resolved settings as TOML, and the Keras its files are
+    judged for and why; exit 2 when a config file is broken."""
     from rnnlint.config import ConfigError
+    from rnnlint.kerasversion import describe_basis
 
     for path in paths:
         shown = (stdin_filename or path) if path == "-" else path
         try:
-            click.echo(f"# settings for {shown}\n{resolver.settings_for(shown).describe()}")
+            settings = resolver.settings_for(shown)
+            keras = describe_basis(resolver.keras_basis(shown, settings))
+            click.echo(f"# settings for {shown}\n# keras: {keras}\n{settings.describe()}")
         except ConfigError as error:
             _fail(str(error))
     sys.exit(EXIT_CLEAN)
@@ -258,6 +269,12 @@ def _write_report(
             handle.write(rendered)
     except OSError as error:
         _fail(f"{output_file}: cannot write the report: {error.strerror}")
+
+
+def _write_keras(judged: tuple[tuple[str, int], ...]) -> None:
+    """Each version judged for, why, and for how many files: on stderr, as the tracebacks."""
+    for described, files in judged:
+        click.echo(f"rnnlint: judged for {described}: {files} file{'s' if files != 1 else ''}", err=True)
 
 
 def _write_tracebacks(findings: tuple[Finding, ...]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
@@ -19,7 +19,7 @@ import libcst as cst
 from rnnlint import evaluate
 from rnnlint.ir import Arg, Layer, Loop, Model, ModelCall, ModuleIR, Node, Span, TensorRef
 from rnnlint.kerasnames import CELLS, LAYERS, MERGE_FUNCTIONS, canonical, normalize_config
-from rnnlint.kerasversion import resolve_version
+from rnnlint.kerasversion import KerasBasis, resolve_version
 from rnnlint.positions import LazyPositions, Unit
 from rnnlint.values import (
     UNKNOWN,
@@ -1175,9 +1175,12 @@ def _assigned_names(node: cst.CSTNode) -> list[str]:
     return visitor.names
 
 
-def extract(path: str, module: cst.Module, keras: str = "auto", positions: LazyPositions | None = None) -> ModuleIR:
+def extract(
+    path: str, module: cst.Module, keras: str | KerasBasis = "auto", positions: LazyPositions | None = None
+) -> ModuleIR:
     """The IR of ``module``, judged for the Keras version ``keras`` selects
     (``positions``: of ``module``, when the caller wants to reuse them)."""
     extractor = Extractor(path, module, positions)
     extractor.run()
-    return extractor.module_ir(resolve_version(keras, extractor.uses_tf_keras))
+    judged = resolve_version(keras, extractor.uses_tf_keras)
+    return replace(extractor.module_ir(judged.major), keras_source=judged.source, keras_origin=judged.origin)

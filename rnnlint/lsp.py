@@ -77,7 +77,8 @@ def lint(ls: RnnlintServer, uri: str) -> None:
     if path.endswith(NOTEBOOK_SUFFIX):
         return
     try:
-        settings = Resolver().settings_for(path)
+        resolver = Resolver()
+        settings = resolver.settings_for(path)
     except ConfigError as error:
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"rnnlint: {error}"))
         publish(ls, uri, ())
@@ -85,7 +86,7 @@ def lint(ls: RnnlintServer, uri: str) -> None:
     if settings.excluded(path):
         publish(ls, uri, ())
         return
-    result = check_buffer(Buffer(path, document.source.encode("utf-8")), settings)
+    result = check_buffer(Buffer(path, document.source.encode("utf-8")), settings, resolver.keras_basis(path, settings))
     lines = document.lines
     publish(ls, uri, tuple(Published(diagnostic(f, lines), f) for f in (*result.errors, *result.findings)))
 

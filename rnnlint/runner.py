@@ -20,6 +20,7 @@ from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
 from rnnlint.files import discover
 from rnnlint.ir import ModuleIR
+from rnnlint.kerasversion import KerasBasis, option_basis
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook
 from rnnlint.prefilter import may_concern_recurrent_models
@@ -49,6 +50,8 @@ class Report:
     missing: tuple[str, ...]
     config_errors: tuple[str, ...] = ()
     sources: Sources = field(default_factory=dict)
+    keras: tuple[tuple[str, int], ...] = ()
+    """Each Keras version judged for, with why (``Keras 2 (requirements.txt:3: ...)``), and how many files."""
 
 
 def run(
@@ -79,7 +82,11 @@ def run(
         except ConfigError as error:
             config_errors[str(error)] = None
     checked = len(work)
-    for (_, settings), raw in zip(work, _check_all(work, jobs, cache), strict=True):
+    judged: dict[str, int] = {}
+    for (_, settings), raw in zip(work, _check_all(work, resolver, jobs, cache), strict=True):
+        if raw.module is not None:
+            described = f"Keras {raw.module.keras_version} ({raw.module.keras_source})"
+            judged[described] = judged.get(described, 0) + 1
         result = finish(raw, settings)
         if confirmer is not None:
             selected = any(rule.code == "RNN099" for rule in settings.rules())
@@ -90,7 +97,8 @@ def run(
             sources.update(_sources(result))
     if confirmer is not None:
         confirmer.close()
-    return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources)
+    keras = tuple(judged.items())
+    return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources, keras)
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,7 @@ class _Parse:
     path: str
     data: bytes
     settings: Settings
+    keras: KerasBasis
     key: str | None
 
 
@@ -108,7 +117,9 @@ POOL_MIN_BYTES = 20_000
 processes would cost more than it saves."""
 
 
-def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cache: FileCache) -> list[FileResult]:
+def _check_all(
+    work: list[tuple[str | Buffer, Settings]], resolver: Resolver, jobs: int | None, cache: FileCache
+) -> list[FileResult]:
     """Every file's raw result, in order. Files are read, looked up in the
     cache and pre-filtered here; only those left to parse go to worker
     processes, largest first, when there are several and several jobs
@@ -116,7 +127,7 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
     results: list[FileResult | None] = []
     parses: list[tuple[int, _Parse]] = []
     for index, (item, settings) in enumerate(work):
-        outcome = _without_parsing(item, settings, cache)
+        outcome = _without_parsing(item, settings, resolver, cache)
         results.append(outcome if isinstance(outcome, FileResult) else None)
         if isinstance(outcome, _Parse):
             parses.append((index, outcome))
@@ -127,8 +138,9 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
     return [result for result in results if result is not None]
 
 
-def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -> FileResult | _Parse:
-    """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse."""
+def _without_parsing(item: str | Buffer, settings: Settings, resolver: Resolver, cache: FileCache) -> FileResult | _Parse:
+    """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse.
+    The project's Keras is looked up only for a file that may concern a recurrent model."""
     if isinstance(item, Buffer):
         path, data = item.path, item.data
     else:
@@ -144,13 +156,14 @@ def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
         if not may_concern_recurrent_models(source):
             return FileResult(path)
+    keras = resolver.keras_basis(path, settings)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
-        key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
+        key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), keras.key())
         cached = cache.load(key)
         if cached is not None:
             return cached
-    return _Parse(path, data, settings, key)
+    return _Parse(path, data, settings, keras, key)
 
 
 def _parse_all(parses: list[_Parse], jobs: int | None) -> list[FileResult]:
@@ -166,7 +179,7 @@ def _parse_all(parses: list[_Parse], jobs: int | None) -> list[FileResult]:
 
 
 def _parse(parse: _Parse) -> FileResult:
-    return check_bytes(parse.path, parse.data, parse.settings.rules(), parse.settings.keras)
+    return check_bytes(parse.path, parse.data, parse.settings.rules(), parse.keras)
 
 
 def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
@@ -178,9 +191,11 @@ def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
     return Confirmer(options, files=files)
 
 
-def check_buffer(buffer: Buffer, settings: Settings) -> FileResult:
-    """One editor buffer, through the same steps as a file of a run (for the language server)."""
-    return finish(check_bytes(buffer.path, buffer.data, settings.rules(), settings.keras), settings)
+def check_buffer(buffer: Buffer, settings: Settings, keras: KerasBasis | None = None) -> FileResult:
+    """One editor buffer, through the same steps as a file of a run (for the
+    language server), judged for ``keras`` (default: the settings' alone)."""
+    keras = keras or option_basis(settings.keras)
+    return finish(check_bytes(buffer.path, buffer.data, settings.rules(), keras), settings)
 
 
 def finish(result: FileResult, settings: Settings) -> FileResult:
@@ -225,12 +240,19 @@ def _sources(result: FileResult) -> dict[tuple[str, int | None], str]:
 
 
 def extract_modules(paths: tuple[str, ...], keras: str = "auto") -> tuple[list[ModuleIR], list[str]]:
-    """The IR of every file, for ``rnnlint shapes``; problems as messages."""
+    """The IR of every file, for ``rnnlint shapes``, each judged for its project's Keras; problems as messages."""
+    from rnnlint.config import Overrides
+
     found = discover(paths)
     modules: list[ModuleIR] = []
     problems = [f"{path}: no such file or directory" for path in found.missing]
+    resolver = Resolver(Overrides(keras=None if keras == "auto" else keras))
     for path in found.files:
-        result = check_file(path, [], keras, prefilter=False)
+        try:
+            basis = resolver.keras_basis(path)
+        except ConfigError:
+            basis = option_basis(keras)
+        result = check_file(path, [], basis, prefilter=False)
         if result.module is not None:
             modules.append(result.module)
         problems.extend(f"{e.span.path}:{e.span.line}:{e.span.column}: {e.code} {e.message}" for e in result.errors)

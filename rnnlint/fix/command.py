@@ -23,6 +23,7 @@ from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.files import discover
 from rnnlint.fix.engine import Check, FixOutcome, fix_source
 from rnnlint.fix.report import plural
+from rnnlint.kerasversion import KerasBasis
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.runner import STDIN, Buffer, finish
 
@@ -146,12 +147,14 @@ def _fix_data(path: str, data: bytes, resolver: Resolver, unsafe: bool, problems
     if decoded is None:
         return None
     source, encoding = decoded
-    return FileFix(path, fix_source(source, _checker(path, settings), unsafe), encoding)
+    check = _checker(path, settings, resolver.keras_basis(path, settings))
+    return FileFix(path, fix_source(source, check, unsafe), encoding)
 
 
-def _checker(path: str, settings: Settings) -> Check:
+def _checker(path: str, settings: Settings, keras: KerasBasis) -> Check:
+    """Checks a version of the file with its settings and its project's Keras."""
     rules = settings.rules()
-    return lambda source: finish(check_source(path, source, rules, settings.keras), settings)
+    return lambda source: finish(check_source(path, source, rules, keras), settings)
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:

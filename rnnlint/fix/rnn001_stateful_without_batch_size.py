@@ -78,4 +78,4 @@ def _renamed(arg: cst.Arg, name: str, value: cst.BaseExpression) -> Edit:
     return Edit(arg, change)
 
 
-FIXER = Fixer("RNN001", UNSAFE, plan)
+FIXER = Fixer("RNN001", UNSAFE, plan, version_dependent=True)

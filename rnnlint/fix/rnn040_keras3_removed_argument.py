@@ -46,4 +46,4 @@ def _input_args(given: dict[str, cst.Arg]) -> list[cst.Arg] | None:
     return None
 
 
-FIXER = Fixer("RNN040", SAFE, plan)
+FIXER = Fixer("RNN040", SAFE, plan, version_dependent=True)

@@ -82,4 +82,4 @@ def _strings(tree: cst.Module) -> list[cst.SimpleString]:
     return visitor.found
 
 
-FIXER = Fixer("RNN041", SAFE, plan)
+FIXER = Fixer("RNN041", SAFE, plan, version_dependent=True)

@@ -45,6 +45,8 @@ class Finding:
     ``rnnlint.fix.annotate`` where the fix was actually planned on the code."""
     detail: str | None = None
     """For an internal error: the short traceback that ``--verbose`` prints."""
+    keras_source: str | None = None
+    """For a finding whose truth or fix depends on the Keras version: why that version."""
 
     @property
     def text(self) -> str:
@@ -77,6 +79,9 @@ class Rule:
     confirm_only: ClassVar[bool] = False
     """True for a rule only ``--confirm`` reports (its ``check`` yields nothing):
     its examples' expectations hold with TensorFlow, not statically."""
+    keras_specific: ClassVar[bool] = False
+    """True when whether it fires, or the fix it gives, depends on the Keras
+    version: its findings name the version and why (and say so when assumed)."""
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
         raise NotImplementedError
@@ -94,7 +99,13 @@ class Rule:
     ) -> Finding:
         if call is not None and model is None:
             model = call.model
-        return Finding(self.code, self.name, message, span, module.keras_version, fix, model, call, layer)
+        source = None
+        if self.keras_specific:
+            source = module.keras_source
+            message += f" (judged for Keras {module.keras_version}, {source})" if module.keras_origin == "assumed" else ""
+        return Finding(
+            self.code, self.name, message, span, module.keras_version, fix, model, call, layer, keras_source=source
+        )
 
     @classmethod
     def documentation(cls) -> str:

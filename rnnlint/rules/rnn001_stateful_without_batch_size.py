@@ -14,6 +14,7 @@ from rnnlint.values import is_int
 class StatefulWithoutBatchSize(Rule):
     code = "RNN001"
     name = "stateful-without-batch-size"
+    keras_specific = True
     summary = "A stateful recurrent layer needs a model with a fixed batch size."
     doc = """
     ## What it does

@@ -12,6 +12,7 @@ from rnnlint.rules.base import Example, Finding, Rule
 class StatefulLoopWithoutReset(Rule):
     code = "RNN005"
     name = "stateful-loop-without-reset"
+    keras_specific = True
     summary = "A manual epoch loop on a stateful model must reset its states."
     doc = """
     ## What it does

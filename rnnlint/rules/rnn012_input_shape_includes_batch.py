@@ -14,6 +14,7 @@ from rnnlint.values import ArrayValue, is_int
 class InputShapeIncludesBatch(Rule):
     code = "RNN012"
     name = "input-shape-includes-batch"
+    keras_specific = True
     summary = "input_shape describes one sample: it must not include the batch size."
     doc = """
     ## What it does

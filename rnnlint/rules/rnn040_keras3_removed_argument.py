@@ -15,6 +15,7 @@ REMOVED = ("batch_input_shape", "batch_size")
 class Keras3RemovedArgument(Rule):
     code = "RNN040"
     name = "keras3-removed-argument"
+    keras_specific = True
     summary = "Keras 3 layers take no batch_input_shape= or batch_size=."
     doc = """
     ## What it does

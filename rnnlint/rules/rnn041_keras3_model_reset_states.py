@@ -11,6 +11,7 @@ from rnnlint.rules.base import Example, Finding, Rule
 class Keras3ModelResetStates(Rule):
     code = "RNN041"
     name = "keras3-model-reset-states"
+    keras_specific = True
     summary = "Keras 3 models have no reset_states(); reset the recurrent layers."
     doc = """
     ## What it does
