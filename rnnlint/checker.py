@@ -125,7 +125,9 @@ def _python_tree(path: str, source: str) -> ast.Module | Finding | None:
     return None
 
 
-def check_file(path: str, rules: Sequence[Rule], keras: str | KerasBasis = "auto", *, prefilter: bool = True) -> FileResult:
+def check_file(
+    path: str, rules: Sequence[Rule], keras: str | KerasBasis = "auto", *, prefilter: bool = True
+) -> FileResult:
     try:
         with open(path, "rb") as handle:
             data = handle.read()

@@ -185,6 +185,7 @@ class Resolver:
         the config's ``keras``, else its project's metadata (``rnnlint.project``),
         read once per folder."""
         from rnnlint.kerasversion import OPTION, KerasBasis
+
         settings = settings or self.settings_for(path)
         if settings.keras != "auto":
             given = self.overrides.keras is not None and self.overrides.keras == settings.keras

@@ -39,9 +39,13 @@ _METADATA_FOLDER = re.compile(r"keras-(\d+)[.\w+!]*?(?:-py[\d.]+)?\.(?:dist|egg)
 """``keras-3.15.1.dist-info``, or ``Keras-2.4.3-py3.8.egg-info`` for old installs."""
 
 _LEGACY_SWITCH = re.compile(r"TF_USE_LEGACY_KERAS[\"']?\]?\s*[=,:]?\s*[\"']?(?:1|true|True|TRUE|yes)\b")
-"""``os.environ["TF_USE_LEGACY_KERAS"] = "1"``, ``setdefault("TF_USE_LEGACY_KERAS", "1")``, ``%env TF_USE_LEGACY_KERAS=1``."""
+"""``os.environ["TF_USE_LEGACY_KERAS"] = "1"``, ``setdefault("TF_USE_LEGACY_KERAS", "1")``, ``%env ...=1``."""
 
-ASSUMPTION = "assumed: nothing says which; pin keras or tensorflow in the project, or set keras = 2 or 3 under [tool.rnnlint]"
+_STANDALONE_KERAS = re.compile(r"^\s*(?:import keras\b|from keras[\s.])", re.MULTILINE)
+
+ASSUMPTION = (
+    "assumed: nothing says which; pin keras or tensorflow in the project, or set keras = 2 or 3 under [tool.rnnlint]"
+)
 
 
 @dataclass(frozen=True)
@@ -55,11 +59,13 @@ class KerasBasis:
     origin: str
     """OPTION, PROJECT or ENVIRONMENT (None major: to be completed per file)."""
     legacy_switch: bool = False
-    """TensorFlow >= 2.16 with tf-keras required: Keras 2 if the code sets ``TF_USE_LEGACY_KERAS``."""
+    """TensorFlow >= 2.16 with tf-keras required: ``tf.keras`` is Keras 2 when
+    ``TF_USE_LEGACY_KERAS`` is set, by the environment or by the code."""
 
     def key(self) -> str:
         """What a cached result depends on."""
-        return repr((self.major, self.source, self.origin, self.legacy_switch))
+        legacy = self.legacy_switch and legacy_keras_in_environment()
+        return repr((self.major, self.source, self.origin, self.legacy_switch, legacy))
 
 
 @dataclass(frozen=True)
@@ -87,10 +93,14 @@ def option_basis(option: str) -> KerasBasis:
 
 
 def with_code(basis: KerasBasis, source: str) -> KerasBasis:
-    """The basis once the module's text is known: TensorFlow >= 2.16 with
-    tf-keras is Keras 2 when the code sets ``TF_USE_LEGACY_KERAS``."""
-    if not basis.legacy_switch:
+    """The basis once the module's text is known: with TensorFlow >= 2.16 and
+    tf-keras, ``tf.keras`` is Keras 2 when ``TF_USE_LEGACY_KERAS`` is set in
+    the environment or by the code. The variable does not change the
+    standalone ``keras`` package: a module importing it stays Keras 3."""
+    if not basis.legacy_switch or _STANDALONE_KERAS.search(source):
         return basis
+    if legacy_keras_in_environment():
+        return replace(basis, major=2, source=f"{basis.source}, and TF_USE_LEGACY_KERAS is set in the environment")
     match = _LEGACY_SWITCH.search(source)
     if match is None:
         return basis
@@ -114,7 +124,10 @@ def resolve_version(keras: str | KerasBasis, uses_tf_keras: bool) -> Judgement:
 def describe_basis(basis: KerasBasis) -> str:
     """What the files of a project are judged for, before their code is read (``--show-settings``)."""
     if basis.major is not None:
-        legacy = "; Keras 2 in files that set TF_USE_LEGACY_KERAS" if basis.legacy_switch else ""
+        legacy = ""
+        if basis.legacy_switch:
+            where = "" if legacy_keras_in_environment() else " in files that set TF_USE_LEGACY_KERAS"
+            legacy = f"; Keras 2 for tf.keras code{where}"
         exception = "" if basis.origin == OPTION or basis.major == 2 else "; Keras 2 in files that import tf_keras"
         return f"Keras {basis.major} ({basis.source}){legacy}{exception}"
     return f"{environment_judgement().describe()}; Keras 2 in files that import tf_keras"

@@ -138,7 +138,9 @@ def _check_all(
     return [result for result in results if result is not None]
 
 
-def _without_parsing(item: str | Buffer, settings: Settings, resolver: Resolver, cache: FileCache) -> FileResult | _Parse:
+def _without_parsing(
+    item: str | Buffer, settings: Settings, resolver: Resolver, cache: FileCache
+) -> FileResult | _Parse:
     """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse.
     The project's Keras is looked up only for a file that may concern a recurrent model."""
     if isinstance(item, Buffer):

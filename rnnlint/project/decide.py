@@ -9,7 +9,8 @@ installed there are not the project's. Each folder is read once per run.
 Within the requirements found, ``keras`` decides first (``<3`` is Keras 2),
 then ``tensorflow`` (before 2.16 its ``tf.keras`` is Keras 2; from 2.16 it is
 Keras 3, unless ``tf-keras`` is required too and ``TF_USE_LEGACY_KERAS`` is
-set in the environment or, per file, by the code).
+set in the environment or by the code: that is settled per file, by
+``kerasversion.with_code``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import fnmatch
 import os
 from collections.abc import Callable, Sequence
 
-from rnnlint.kerasversion import ENVIRONMENT, PROJECT, KerasBasis, legacy_keras_in_environment
+from rnnlint.kerasversion import ENVIRONMENT, PROJECT, KerasBasis
 from rnnlint.project import readers
 from rnnlint.project.requirements import KERAS, TENSORFLOW, TF_KERAS, Requirement, keras_majors
 
@@ -43,8 +44,10 @@ LOCKED: tuple[tuple[str, Reader], ...] = (
     ("Pipfile.lock", readers.read_pipfile_lock),
 )
 
-_TOP_NAMES = ("pyproject.toml", "setup.cfg", "setup.py", "environment.yml", "environment.yaml", "Pipfile", "uv.lock")
-_TOP_NAMES += ("poetry.lock", "pdm.lock", "Pipfile.lock", "requirements")
+_TOP_NAMES = frozenset(
+    (*(pattern for pattern, _ in (*DECLARED, *LOCKED) if "*" not in pattern and "/" not in pattern), "requirements")
+)
+"""Names that make a folder worth reading (with ``requirements*.txt``)."""
 
 UNDECIDED = KerasBasis(None, "", ENVIRONMENT)
 
@@ -101,10 +104,7 @@ def _basis(major: int, requirement: Requirement, requirements: Sequence[Requirem
     tf_keras = next((item for item in requirements if item.package == TF_KERAS), None)
     if requirement.package != TENSORFLOW or major != 3 or tf_keras is None:
         return KerasBasis(major, requirement.where, PROJECT)
-    both = f"{requirement.where} with {tf_keras.where}"
-    if legacy_keras_in_environment():
-        return KerasBasis(2, f"{both}, and TF_USE_LEGACY_KERAS is set in the environment", PROJECT)
-    return KerasBasis(3, both, PROJECT, legacy_switch=True)
+    return KerasBasis(3, f"{requirement.where} with {tf_keras.where}", PROJECT, legacy_switch=True)
 
 
 def _files(folder: str, names: Sequence[str], kinds: Sequence[tuple[str, Reader]]) -> list[tuple[str, Reader]]:

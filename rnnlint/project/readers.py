@@ -34,7 +34,12 @@ def read_pyproject(path: str) -> list[Requirement]:
         *_groups(document.get("dependency-groups")),
         *_groups(_table(tool.get("pdm")).get("dev-dependencies")),
         *_strings(_table(tool.get("uv")).get("dev-dependencies")),
-        *(item for env in hatch_envs for key in ("dependencies", "extra-dependencies") for item in _strings(key_of(env, key))),
+        *(
+            item
+            for env in hatch_envs
+            for key in ("dependencies", "extra-dependencies")
+            for item in _strings(key_of(env, key))
+        ),
     ]
     found = [_pep508_in_text(item, path, text) for item in strings]
     return [*filter(None, found), *_poetry(_table(tool.get("poetry")), path, text)]
@@ -56,7 +61,7 @@ def read_requirements_txt(path: str, seen: set[str] | None = None) -> list[Requi
         if include:
             found += read_requirements_txt(os.path.join(os.path.dirname(path), include.group(1)), seen)
         elif not line.startswith("-"):
-            requirement = parse_pep508(line, path, line_number)
+            requirement = parse_pep508(re.split(r"\s+--?[A-Za-z]", line, maxsplit=1)[0], path, line_number)
             found += [requirement] if requirement else []
     return found
 

@@ -102,7 +102,9 @@ class Rule:
         source = None
         if self.keras_specific:
             source = module.keras_source
-            message += f" (judged for Keras {module.keras_version}, {source})" if module.keras_origin == "assumed" else ""
+            message += (
+                f" (judged for Keras {module.keras_version}, {source})" if module.keras_origin == "assumed" else ""
+            )
         return Finding(
             self.code, self.name, message, span, module.keras_version, fix, model, call, layer, keras_source=source
         )
