@@ -1,8 +1,8 @@
 """``rnnlint lsp``: a language server on stdin/stdout, built on pygls 2.
 
 It checks a Python document when it is opened, changed and saved, with the
-settings of the file's nearest config (read afresh each time, so config edits
-apply at once), and publishes each finding as a diagnostic with its code, a
+settings of the file's nearest config and the Keras of its project (both
+read afresh each time, so edits apply at once), and publishes each finding as a diagnostic with its code, a
 link to the rule's doc and its fix. Hovering a finding shows the rule's doc.
 Notebooks are left to the command line: cells come to a server as separate
 documents.
