@@ -164,6 +164,7 @@ def check(
         resolver = Resolver(overrides, config_file, isolated)
     except ConfigError as error:
         _fail(str(error))
+    resolver.project_store = None if no_cache else cache_dir
     if show_settings:
         _show_settings(resolver, paths or (".",), stdin_filename)
     mode = _confirm_mode(resolver, paths, stdin_filename, confirm)

@@ -161,6 +161,8 @@ class Resolver:
         self._loaded: dict[str, Settings | ConfigError | None] = {}
         self._applied: dict[str | None, Settings] = {}
         self._projects: ProjectKeras | None = None
+        self.project_store: str | None = None
+        """Where the projects' Keras verdicts are kept between runs (the cache folder); None: nowhere."""
 
     def settings_for(self, path: str) -> Settings:
         """The settings of ``path`` (a file or folder, existing or not)."""
@@ -194,9 +196,14 @@ class Resolver:
         if self._projects is None:
             from rnnlint.project.decide import ProjectKeras
 
-            self._projects = ProjectKeras()
+            self._projects = ProjectKeras(self.project_store)
         absolute = os.path.abspath(path)
         return self._projects.basis(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+
+    def save_projects(self) -> None:
+        """Keep what was read of the projects' metadata for the next run."""
+        if self._projects is not None:
+            self._projects.save()
 
     def _find(self, folder: str) -> str | None:
         if folder not in self._nearest:

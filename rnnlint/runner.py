@@ -74,6 +74,8 @@ def run(
     config_errors: dict[str, None] = {}
     confirmer = _confirmer(confirm, len(items))
     cache = cache or FileCache(None)
+    if cache.folder is not None and resolver.project_store is None:
+        resolver.project_store = cache.folder
     work: list[tuple[str | Buffer, Settings]] = []
     for item in items:
         path = item.path if isinstance(item, Buffer) else item
@@ -97,6 +99,7 @@ def run(
             sources.update(_sources(result))
     if confirmer is not None:
         confirmer.close()
+    resolver.save_projects()
     keras = tuple(judged.items())
     return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources, keras)
 

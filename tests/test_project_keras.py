@@ -348,10 +348,7 @@ def test_each_folder_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     project(tmp_path, {"requirements.txt": "keras<3\n", "a/b/m.py": "", "a/c/m.py": ""})
     reads: list[str] = []
     original = readers.read_requirements_txt
-    monkeypatch.setattr(
-        "rnnlint.project.decide.DECLARED",
-        (("requirements*.txt", lambda path: reads.append(path) or original(path)),),
-    )
+    monkeypatch.setattr(readers, "read_requirements_txt", lambda path: reads.append(path) or original(path))
     projects = ProjectKeras()
     assert [projects.basis(str(tmp_path / name)).major for name in ("a/b", "a/c", "a", "a/b")] == [2, 2, 2, 2]
     assert len(reads) == 1
@@ -383,3 +380,20 @@ def test_metadata_is_read_without_importing_the_packages(tmp_path: Path) -> None
     before = set(sys.modules)
     basis(tmp_path)
     assert not {name for name in set(sys.modules) - before if name.split(".")[0] in ("keras", "tensorflow", "tf_keras")}
+
+
+def test_a_warm_run_reads_no_metadata_until_it_changes(tmp_path: Path) -> None:
+    project(tmp_path, {"requirements.txt": "-r base.txt\n", "base.txt": "keras<3\n"})
+    store = str(tmp_path / "cache")
+    first = ProjectKeras(store)
+    assert first.basis(str(tmp_path)).major == 2
+    first.save()
+    readers.OPENED.clear()
+    assert ProjectKeras(store).basis(str(tmp_path)).major == 2
+    assert readers.OPENED == []  # from the memo
+    (tmp_path / "base.txt").write_text("keras>=3.0\n")  # an included file changed
+    assert ProjectKeras(store).basis(str(tmp_path)).major == 3
+    (tmp_path / "uv.lock").write_text('[[package]]\nname = "keras"\nversion = "2.15.0"\n')
+    (tmp_path / "base.txt").write_text("keras\n")  # open: the new lock file decides
+    warm = ProjectKeras(store)
+    assert warm.basis(str(tmp_path)).major == 2

@@ -15,33 +15,36 @@ set in the environment or by the code: that is settled per file, by
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rnnlint.kerasversion import ENVIRONMENT, PROJECT, KerasBasis
-from rnnlint.project import readers
-from rnnlint.project.requirements import KERAS, TENSORFLOW, TF_KERAS, Requirement, keras_majors
+from rnnlint.project.memo import FolderMemo
 
-Reader = Callable[[str], list[Requirement]]
+if TYPE_CHECKING:
+    from rnnlint.project.requirements import Requirement
 
-DECLARED: tuple[tuple[str, Reader], ...] = (
-    ("pyproject.toml", readers.read_pyproject),
-    ("requirements*.txt", readers.read_requirements_txt),
-    ("requirements/*.txt", readers.read_requirements_txt),
-    ("setup.cfg", readers.read_setup_cfg),
-    ("setup.py", readers.read_setup_py),
-    ("environment.yml", readers.read_environment_yml),
-    ("environment.yaml", readers.read_environment_yml),
-    ("Pipfile", readers.read_pipfile),
+DECLARED: tuple[tuple[str, str], ...] = (
+    ("pyproject.toml", "read_pyproject"),
+    ("requirements*.txt", "read_requirements_txt"),
+    ("requirements/*.txt", "read_requirements_txt"),
+    ("setup.cfg", "read_setup_cfg"),
+    ("setup.py", "read_setup_py"),
+    ("environment.yml", "read_environment_yml"),
+    ("environment.yaml", "read_environment_yml"),
+    ("Pipfile", "read_pipfile"),
 )
-"""File name patterns, relative to the folder, in the order they are consulted."""
+"""File name patterns, relative to the folder, in the order they are consulted, and
+the function of ``readers`` that reads each (imported only for a folder that has one)."""
 
-LOCKED: tuple[tuple[str, Reader], ...] = (
-    ("uv.lock", readers.read_uv_lock),
-    ("poetry.lock", readers.read_poetry_lock),
-    ("pdm.lock", readers.read_pdm_lock),
-    ("Pipfile.lock", readers.read_pipfile_lock),
+LOCKED: tuple[tuple[str, str], ...] = (
+    ("uv.lock", "read_uv_lock"),
+    ("poetry.lock", "read_poetry_lock"),
+    ("pdm.lock", "read_pdm_lock"),
+    ("Pipfile.lock", "read_pipfile_lock"),
 )
 
 _TOP_NAMES = frozenset(
@@ -55,8 +58,13 @@ UNDECIDED = KerasBasis(None, "", ENVIRONMENT)
 class ProjectKeras:
     """The basis of every folder's files, each folder read once (many files share one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: str | None = None) -> None:
         self._folders: dict[str, KerasBasis | None] = {}
+        self._memo = FolderMemo.load(store)
+
+    def save(self) -> None:
+        """Keep the folders' verdicts for the next run (``store``: the cache folder)."""
+        self._memo.save()
 
     def basis(self, folder: str) -> KerasBasis:
         """What the project holding ``folder`` says; UNDECIDED when nothing does."""
@@ -72,18 +80,45 @@ class ProjectKeras:
             if "pyvenv.cfg" in names:
                 self._folders[folder] = None
             else:
-                own = folder_basis(folder, names)
+                own = self._own(folder, names)
                 boundary = ".git" in names or parent == folder
                 self._folders[folder] = own if own is not None or boundary else self._decided(parent)
         return self._folders[folder]
+
+    def _own(self, folder: str, names: Sequence[str]) -> KerasBasis | None:
+        """The folder's own verdict, from the memo when none of its files changed."""
+        listing = _listing(folder, names)
+        if not listing:
+            return None
+        found, verdict = self._memo.get(folder, listing)
+        if found:
+            return verdict
+        from rnnlint.project import readers
+
+        readers.OPENED.clear()
+        verdict = folder_basis(folder, names)
+        self._memo.put(folder, listing, list(readers.OPENED), verdict)
+        return verdict
+
+
+def _listing(folder: str, names: Sequence[str]) -> tuple[str, ...]:
+    """The folder's metadata files (and those of its requirements/ folder): a new one changes the verdict."""
+    listing = sorted(name for name in names if name in _TOP_NAMES or name.startswith("requirements"))
+    if "requirements" in listing:
+        with contextlib.suppress(OSError):
+            listing += sorted(f"requirements/{name}" for name in os.listdir(os.path.join(folder, "requirements")))
+    return tuple(listing)
 
 
 def folder_basis(folder: str, names: Sequence[str]) -> KerasBasis | None:
     """What one folder's metadata says: declared dependencies, else lock files."""
     if not any(name in _TOP_NAMES or name.startswith("requirements") for name in names):
         return None
+    from rnnlint.project import readers
+
     for readers_of_kind in (DECLARED, LOCKED):
-        requirements = [item for path in _files(folder, names, readers_of_kind) for item in path[1](path[0])]
+        files = _files(folder, names, readers_of_kind)
+        requirements = [item for path, reader in files for item in getattr(readers, reader)(path)]
         basis = verdict(requirements)
         if basis is not None:
             return basis
@@ -92,6 +127,8 @@ def folder_basis(folder: str, names: Sequence[str]) -> KerasBasis | None:
 
 def verdict(requirements: Sequence[Requirement]) -> KerasBasis | None:
     """The first ``keras`` requirement that admits one major, else the first such ``tensorflow`` one."""
+    from rnnlint.project.requirements import KERAS, TENSORFLOW, keras_majors
+
     for package in (KERAS, TENSORFLOW):
         for requirement in requirements:
             majors = keras_majors(requirement) if requirement.package == package else frozenset()
@@ -101,13 +138,15 @@ def verdict(requirements: Sequence[Requirement]) -> KerasBasis | None:
 
 
 def _basis(major: int, requirement: Requirement, requirements: Sequence[Requirement]) -> KerasBasis:
+    from rnnlint.project.requirements import TENSORFLOW, TF_KERAS
+
     tf_keras = next((item for item in requirements if item.package == TF_KERAS), None)
     if requirement.package != TENSORFLOW or major != 3 or tf_keras is None:
         return KerasBasis(major, requirement.where, PROJECT)
     return KerasBasis(3, f"{requirement.where} with {tf_keras.where}", PROJECT, legacy_switch=True)
 
 
-def _files(folder: str, names: Sequence[str], kinds: Sequence[tuple[str, Reader]]) -> list[tuple[str, Reader]]:
+def _files(folder: str, names: Sequence[str], kinds: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """The existing files of each pattern, sorted, in the patterns' order."""
     found = []
     for pattern, reader in kinds:

@@ -17,6 +17,9 @@ from typing import Any
 
 from rnnlint.project.requirements import Requirement, canonical, parse_pep508
 
+OPENED: list[str] = []
+"""Every file read since the caller last cleared it: what a verdict depends on (``memo``)."""
+
 # -- declared dependencies ---------------------------------------------------------
 
 
@@ -302,6 +305,7 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _text(path: str) -> str | None:
+    OPENED.append(path)
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             return handle.read()
