@@ -90,8 +90,8 @@ keras_option = click.option(
     "--keras",
     type=click.Choice(["auto", "2", "3"]),
     default=None,
-    help="Keras version to judge by [default: the config's, else auto]. auto: tf_keras imports mean 2, "
-    "else the installed keras.",
+    help="Keras version to judge by [default: the config's, else auto]. auto: each file's project decides "
+    "(its dependencies, then lock files), then tf_keras imports (2), then the installed keras, else 3 (assumed).",
 )
 
 
@@ -126,7 +126,11 @@ keras_option = click.option(
 @click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings (errors still give 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
 @click.option(
-    "-v", "--verbose", is_flag=True, help=f"Print the traceback of each internal error ({INTERNAL_ERROR}) on stderr."
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Print on stderr the Keras version each project's files were judged for and why, and the traceback "
+    f"of each internal error ({INTERNAL_ERROR}).",
 )
 @click.option("--fix", is_flag=True, help="Apply the safe fixes in place (for -: print the fixed code), then check.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
@@ -217,6 +221,7 @@ def check(
         resolver = Resolver(overrides, config_file, isolated)
     except ConfigError as error:
         _fail(str(error))
+    resolver.project_store = None if no_cache else cache_dir
     if show_settings:
         _show_settings(resolver, paths or (".",), stdin_filename)
     mode = _confirm_mode(resolver, paths, stdin_filename, confirm)
@@ -243,6 +248,7 @@ def check(
     failed = bool(report.missing or report.config_errors) and not report.findings  # no "All checks passed"
     _write_report(report, output_format, output_file, statistics, quiet or failed, err=fix and stdin is not None)
     if verbose:
+        _write_keras(report.keras)
         _write_tracebacks(report.findings)
     if report.config_errors or any(f.code in EXIT_ERROR_CODES for f in report.findings):
         sys.exit(EXIT_ERROR)
@@ -337,13 +343,17 @@ def _fail(message: str) -> NoReturn:
 
 
 def _show_settings(resolver: Resolver, paths: tuple[str, ...], stdin_filename: str | None) -> NoReturn:
-    """Each path's resolved settings as TOML; exit 2 when a config file is broken."""
+    """Each path's resolved settings as TOML, and the Keras its files are
+    judged for and why; exit 2 when a config file is broken."""
     from rnnlint.config import ConfigError
+    from rnnlint.kerasversion import describe_basis
 
     for path in paths:
         shown = (stdin_filename or path) if path == "-" else path
         try:
-            click.echo(f"# settings for {shown}\n{resolver.settings_for(shown).describe()}")
+            settings = resolver.settings_for(shown)
+            keras = describe_basis(resolver.keras_basis(shown, settings))
+            click.echo(f"# settings for {shown}\n# keras: {keras}\n{settings.describe()}")
         except ConfigError as error:
             _fail(str(error))
     sys.exit(EXIT_CLEAN)
@@ -369,6 +379,12 @@ def _write_report(
             handle.write(rendered)
     except OSError as error:
         _fail(f"{output_file}: cannot write the report: {error.strerror}")
+
+
+def _write_keras(judged: tuple[tuple[str, int], ...]) -> None:
+    """Each version judged for, why, and for how many files: on stderr, as the tracebacks."""
+    for described, files in judged:
+        click.echo(f"rnnlint: judged for {described}: {files} file{'s' if files != 1 else ''}", err=True)
 
 
 def _write_tracebacks(findings: tuple[Finding, ...]) -> None:

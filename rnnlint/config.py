@@ -25,6 +25,8 @@ from rnnlint.files import SKIPPED_DIRS
 from rnnlint.reading import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_SIZE, InputLimits, Refusal, read_file
 
 if TYPE_CHECKING:
+    from rnnlint.kerasversion import KerasBasis
+    from rnnlint.project.decide import ProjectKeras
     from rnnlint.rules import Rule
 
 KEYS = (
@@ -266,6 +268,9 @@ class Resolver:
         self._nearest: dict[str, str | None] = {}
         self._loaded: dict[str, Settings | ConfigError | None] = {}
         self._applied: dict[str | None, Settings] = {}
+        self._projects: ProjectKeras | None = None
+        self.project_store: str | None = None
+        """Where the projects' Keras verdicts are kept between runs (the cache folder); None: nowhere."""
 
     def settings_for(self, path: str) -> Settings:
         """The settings of ``path`` (a file or folder, existing or not)."""
@@ -284,6 +289,29 @@ class Resolver:
                 assert loaded is not None, "_find returns only files with a [tool.rnnlint] table"
                 self._applied[config] = self.overrides.apply(loaded)
         return self._applied[config]
+
+    def keras_basis(self, path: str, settings: Settings | None = None) -> KerasBasis:
+        """What decides the Keras of ``path`` (a file or folder): ``--keras``,
+        the config's ``keras``, else its project's metadata (``rnnlint.project``),
+        read once per folder."""
+        from rnnlint.kerasversion import OPTION, KerasBasis
+
+        settings = settings or self.settings_for(path)
+        if settings.keras != "auto":
+            given = self.overrides.keras is not None and self.overrides.keras == settings.keras
+            where = f"--keras {settings.keras}" if given else _keras_line(settings)
+            return KerasBasis(int(settings.keras), where, OPTION)
+        if self._projects is None:
+            from rnnlint.project.decide import ProjectKeras
+
+            self._projects = ProjectKeras(self.project_store)
+        absolute = os.path.abspath(path)
+        return self._projects.basis(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+
+    def save_projects(self) -> None:
+        """Keep what was read of the projects' metadata for the next run."""
+        if self._projects is not None:
+            self._projects.save()
 
     def _find(self, folder: str) -> str | None:
         if folder not in self._nearest:
@@ -305,6 +333,20 @@ class Resolver:
             except ConfigError as error:
                 self._loaded[path] = error
         return self._loaded[path]
+
+
+def _keras_line(settings: Settings) -> str:
+    """``pyproject.toml:12: keras = 2``: where the config says it."""
+    from rnnlint.project.requirements import shown_path
+
+    path = settings.config_file or ""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        lines = []
+    line = next((number for number, text in enumerate(lines, 1) if text.strip().startswith("keras")), 1)
+    return f"{shown_path(path)}:{line}: keras = {settings.keras}"
 
 
 def load_file(path: str, required: bool) -> Settings | None:

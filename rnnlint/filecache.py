@@ -30,7 +30,7 @@ from rnnlint.pipeline import decode
 
 DEFAULT_FOLDER = ".rnnlint_cache"
 KIND = "rnnlint-file-result"
-VERSION = 2
+VERSION = 3
 MAX_ENTRIES = 20_000
 """Entries kept after a run; the least recently used go first."""
 APPLICABILITIES = (None, "safe", "unsafe")
@@ -102,6 +102,7 @@ def _encode(finding: Finding) -> dict[str, Any]:
         "layer": finding.layer,
         "fix_applicability": finding.fix_applicability,
         "detail": finding.detail,
+        "keras_source": finding.keras_source,
     }
 
 
@@ -141,6 +142,7 @@ def _decode(item: Any, path: str) -> Finding:
         None,
         item["fix_applicability"],
         item["detail"],
+        item["keras_source"],
     )
 
 
@@ -178,4 +180,5 @@ _FIELDS = {
     "layer": _optional(_is_int),
     "fix_applicability": lambda value: value in APPLICABILITIES,
     "detail": _optional(lambda value: isinstance(value, str)),
+    "keras_source": _optional(lambda value: isinstance(value, str)),
 }

@@ -55,6 +55,8 @@ class Finding:
     ``rnnlint.fix.annotate`` where the fix was actually planned on the code."""
     detail: str | None = None
     """For an internal error: the short traceback that ``--verbose`` prints."""
+    keras_source: str | None = None
+    """For a finding whose truth or fix depends on the Keras version: why that version."""
     edit: LineEdit | None = None
     """Its fix, when it is planned on the text (RNN100 unused-suppression)."""
 

@@ -26,6 +26,7 @@ from rnnlint.exitcodes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from rnnlint.files import discover
 from rnnlint.fix.engine import Check, FixOutcome, fix_source
 from rnnlint.fix.report import plural
+from rnnlint.kerasversion import KerasBasis
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import NotebookError
 from rnnlint.notebook import parse as parse_notebook
@@ -212,15 +213,18 @@ def _fix_data(path: str, data: bytes, resolver: Resolver, unsafe: bool, problems
         problems.append(str(error))
         return None
     if path.endswith(NOTEBOOK_SUFFIX):
-        return _fix_notebook(path, data, settings, unsafe, problems)
+        return _fix_notebook(path, data, settings, resolver.keras_basis(path, settings), unsafe, problems)
     decoded = _decode(data)
     if decoded is None:
         return None
     source, encoding = decoded
-    return FileFix(path, fix_source(source, _checker(path, settings), unsafe), encoding)
+    check = _checker(path, settings, resolver.keras_basis(path, settings))
+    return FileFix(path, fix_source(source, check, unsafe), encoding)
 
 
-def _fix_notebook(path: str, data: bytes, settings: Settings, unsafe: bool, problems: list[str]) -> FileFix | None:
+def _fix_notebook(
+    path: str, data: bytes, settings: Settings, keras: KerasBasis, unsafe: bool, problems: list[str]
+) -> FileFix | None:
     """The code cells fixed as one module and put back in place; a notebook
     that cannot be read is left to the check to report."""
     try:
@@ -228,7 +232,7 @@ def _fix_notebook(path: str, data: bytes, settings: Settings, unsafe: bool, prob
         notebook = parse_notebook(data)
     except (UnicodeDecodeError, NotebookError):
         return None
-    check = _checker(path, settings)
+    check = _checker(path, settings, keras)
     outcome = fix_source(notebook.source, check, unsafe)
     if not outcome.changed:
         return FileFix(path, outcome, "utf-8")
@@ -244,9 +248,10 @@ def _fix_notebook(path: str, data: bytes, settings: Settings, unsafe: bool, prob
     return FileFix(path, outcome, "utf-8", changed, written)
 
 
-def _checker(path: str, settings: Settings) -> Check:
+def _checker(path: str, settings: Settings, keras: KerasBasis) -> Check:
+    """Checks a version of the file with its settings and its project's Keras."""
     rules = settings.rules()
-    return lambda source: finish(check_source(path, source, rules, settings.keras, limits=settings.limits), settings)
+    return lambda source: finish(check_source(path, source, rules, keras, limits=settings.limits), settings)
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:

@@ -1,8 +1,8 @@
 """``rnnlint lsp``: a language server on stdin/stdout, built on pygls 2.
 
 It checks a Python document when it is opened, changed and saved, with the
-settings of the file's nearest config (read afresh each time, so config edits
-apply at once; a document the config excludes gets nothing), and publishes
+settings of the file's nearest config and the Keras of its project (both read
+afresh each time, so edits apply at once; a document the config excludes gets nothing), and publishes
 each finding as a diagnostic with its code, a link to the rule's doc and its
 fix. One analysis per document version serves everything: diagnostics,
 inlay hints (each layer's output shape with axis names), hovers (a finding's
@@ -130,8 +130,9 @@ def analyse(ls: RnnlintServer, uri: str) -> Analysis:
     text = Coordinates.of(document.source, document.position_codec)
     analysis = Analysis(document.version, document.source, path, None, None, text)
     if not path.endswith(NOTEBOOK_SUFFIX):
+        resolver = Resolver()
         try:
-            settings = Resolver().settings_for(path)
+            settings = resolver.settings_for(path)
         except ConfigError as error:
             ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"rnnlint: {error}"))
             settings = None
@@ -139,7 +140,12 @@ def analyse(ls: RnnlintServer, uri: str) -> Analysis:
             reuse = ls.reuse.setdefault(uri, Reuse())
             result = finish(
                 check_source(
-                    path, document.source, settings.rules(), settings.keras, limits=settings.limits, reuse=reuse
+                    path,
+                    document.source,
+                    settings.rules(),
+                    resolver.keras_basis(path, settings),
+                    limits=settings.limits,
+                    reuse=reuse,
                 ),
                 settings,
             )

@@ -33,6 +33,7 @@ from rnnlint.codes import INTERNAL_ERROR, IO_ERROR, RUNTIME_ERROR, SYNTAX_ERROR
 from rnnlint.config import Settings
 from rnnlint.findings import FileResult, Finding
 from rnnlint.ir import ModuleIR, Span
+from rnnlint.kerasversion import KerasBasis, with_code
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError
 from rnnlint.notebook import parse as parse_notebook
@@ -71,7 +72,7 @@ def check_source(
     path: str,
     source: str,
     rules: Sequence[Rule],
-    keras: str = "auto",
+    keras: str | KerasBasis = "auto",
     *,
     prefilter: bool = True,
     limits: InputLimits = DEFAULT_LIMITS,
@@ -122,11 +123,12 @@ def parse(path: str, source: str, limits: InputLimits = DEFAULT_LIMITS, reuse: R
     return Parsed(path, source, tree, LazyPositions(path, tree, source, python_tree, reuse))
 
 
-def extract(parsed: Parsed, keras: str) -> ModuleIR:
+def extract(parsed: Parsed, keras: str | KerasBasis) -> ModuleIR:
     """Stage 2: the model IR, judged for the Keras version ``keras`` selects."""
     from rnnlint.extract import extract as extract_ir
 
-    return extract_ir(parsed.path, parsed.tree, keras, parsed.positions)
+    judged = with_code(keras, parsed.source) if isinstance(keras, KerasBasis) else keras
+    return extract_ir(parsed.path, parsed.tree, judged, parsed.positions)
 
 
 def run_rules(module: ModuleIR, rules: Sequence[Rule]) -> tuple[tuple[Finding, ...], list[Finding]]:
@@ -273,7 +275,7 @@ def _syntax_finding(path: str, error: SyntaxError) -> Finding:
 def check_file(
     path: str,
     rules: Sequence[Rule],
-    keras: str = "auto",
+    keras: str | KerasBasis = "auto",
     *,
     prefilter: bool = True,
     limits: InputLimits = DEFAULT_LIMITS,
@@ -294,7 +296,7 @@ def check_bytes(
     path: str,
     data: bytes,
     rules: Sequence[Rule],
-    keras: str = "auto",
+    keras: str | KerasBasis = "auto",
     *,
     prefilter: bool = True,
     limits: InputLimits = DEFAULT_LIMITS,
@@ -312,7 +314,7 @@ def check_notebook(
     path: str,
     data: bytes,
     rules: Sequence[Rule],
-    keras: str = "auto",
+    keras: str | KerasBasis = "auto",
     *,
     prefilter: bool = True,
     limits: InputLimits = DEFAULT_LIMITS,

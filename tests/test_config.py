@@ -196,6 +196,7 @@ def test_show_settings(cli: Invoke, tmp_path: Path) -> None:
     config = tmp_path / "pyproject.toml"
     assert result.stdout == (
         "# settings for model.py\n"
+        "# keras: Keras 3 (--keras 3)\n"
         f"# config file: {config}\n"
         f"# root: {tmp_path}\n"
         "# command line: --ignore RNN040\n"

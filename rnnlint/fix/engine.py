@@ -63,7 +63,7 @@ def plan(locator: Locator, module: ModuleIR, findings: Iterable[Finding]) -> lis
         except (KeyError, cst.CSTValidationError):
             edits = None  # an id the IR lacks, or a node libcst refuses: that finding stays unfixed
         if edits:
-            fixes.append(Fix(finding, fixer.applicability, edits))
+            fixes.append(Fix(finding, fixer.applicability_for(module), edits))
     return fixes
 
 

@@ -131,6 +131,9 @@ class Rule:
     ``FIXER``), loaded only by ``--fix`` and fix annotation; None: no fix."""
     fix_examples: ClassVar[tuple[FixExample, ...]] = ()
     """What the fix makes of programs; every rule with a fixer has at least one."""
+    keras_specific: ClassVar[bool] = False
+    """True when whether it fires, or the fix it gives, depends on the Keras
+    version: its findings name the version and why (and say so when assumed)."""
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
         raise NotImplementedError
@@ -148,7 +151,15 @@ class Rule:
     ) -> Finding:
         if call is not None and model is None:
             model = call.model
-        return Finding(self.code, self.name, message, span, module.keras_version, fix, model, call, layer)
+        source = None
+        if self.keras_specific:
+            source = module.keras_source
+            message += (
+                f" (judged for Keras {module.keras_version}, {source})" if module.keras_origin == "assumed" else ""
+            )
+        return Finding(
+            self.code, self.name, message, span, module.keras_version, fix, model, call, layer, keras_source=source
+        )
 
     @classmethod
     def documentation(cls) -> str:
