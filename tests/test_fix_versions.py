@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from rnnlint.pipeline import check_source
 
 from rnnlint import kerasversion
 from rnnlint.fix.engine import fix_source
 from rnnlint.kerasversion import KerasBasis, option_basis
+from rnnlint.pipeline import check_source
 from rnnlint.project.decide import UNDECIDED
 from rnnlint.rules import select_rules
 
