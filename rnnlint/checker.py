@@ -19,6 +19,7 @@ from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError
 from rnnlint.notebook import parse as parse_notebook
 from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.project import imports_keras_code
 from rnnlint.rules import Rule
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def check_source(
     path: str, source: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
 ) -> FileResult:
     """``prefilter``: skip, without parsing, a source that cannot hold a recurrent model."""
-    if prefilter and not may_concern_recurrent_models(source):
+    if prefilter and not may_concern_recurrent_models(source) and not imports_keras_code(path, source):
         return FileResult(path, source=source)
     python_tree = _python_tree(path, source)
     if isinstance(python_tree, Finding):
@@ -77,7 +78,7 @@ def check_source(
     errors: list[Finding] = []
     for rule in rules:
         try:
-            findings.extend(rule.check(module))
+            findings.extend(f for f in rule.check(module) if f.span.path == path)  # others: in their own file
         except Exception as error:
             errors.append(_internal(path, rule.code, error))
     marked = _fixable(path, tree, positions, module, tuple(_unique(findings)), errors)

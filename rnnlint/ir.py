@@ -45,13 +45,16 @@ class Layer:
     args: tuple[Arg, ...] = ()
     wrapped: Layer | None = None
     known: bool = True
+    open_keywords: bool = False
+    """Arguments may arrive through an unknown ``*args``/``**kwargs``: what is not given is unknown."""
 
     def get(self, name: str, default: Value = None) -> Value:
-        """The normalized config value ``name``, ``default`` when not given."""
+        """The normalized config value ``name``; when not given, ``default``
+        (UNKNOWN when an unknown ``**kwargs`` may give it)."""
         for key, value in self.config:
             if key == name:
                 return value
-        return default
+        return UNKNOWN if self.open_keywords else default
 
     def given(self, name: str) -> bool:
         return any(key == name for key, _ in self.config)
@@ -163,6 +166,16 @@ class ModelCall:
 
 
 @dataclass(frozen=True)
+class LayerCall:
+    """A method called on one layer (``lstm.reset_states(states)``); ``layer``: its id when known."""
+
+    layer: int | None
+    method: str
+    args: tuple[Arg, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class ModuleIR:
     """Everything extracted from one module."""
 
@@ -171,6 +184,7 @@ class ModuleIR:
     models: tuple[Model, ...] = ()
     calls: tuple[ModelCall, ...] = field(default=())
     layers: tuple[Layer, ...] = ()
+    layer_calls: tuple[LayerCall, ...] = ()
 
     def model(self, model_id: int) -> Model:
         for model in self.models:

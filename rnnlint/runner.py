@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from rnnlint import suppressions
+from rnnlint import project, suppressions
 from rnnlint.checker import FileResult, check_bytes, check_file, decode
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
@@ -142,11 +142,12 @@ def _without_parsing(item: str | Buffer, settings: Settings, cache: FileCache) -
         source = decode(data)
         if source is None:
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
-        if not may_concern_recurrent_models(source):
+        if not may_concern_recurrent_models(source) and not project.imports_keras_code(path, source):
             return FileResult(path)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
-        key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
+        linked = project.stamp(project.dependencies(path, decode(data) or ""))  # results depend on imported modules
+        key = cache.key(path, data + linked, tuple(rule.code for rule in settings.rules()), settings.keras)
         cached = cache.load(key)
         if cached is not None:
             return cached

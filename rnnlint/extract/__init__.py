@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rnnlint.extract.assemble import module_ir
 from rnnlint.extract.interpreter import Interpreter
+from rnnlint.extract.linker import linker
 from rnnlint.ir import ModuleIR
 from rnnlint.kerasversion import resolve_version
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 def extract(path: str, module: cst.Module, keras: str = "auto", positions: LazyPositions | None = None) -> ModuleIR:
     """The IR of ``module``, judged for the Keras version ``keras`` selects
     (``positions``: of ``module``, when the caller wants to reuse them)."""
-    interpreter = Interpreter(path, module, positions)
+    interpreter = Interpreter(path, module, positions, linker())
     interpreter.run()
     version = resolve_version(keras, interpreter.keras.uses_tf_keras)
     return module_ir(path, version, interpreter.keras, interpreter.positions, interpreter.new_id)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from rnnlint.extract.library.builtins import NAMES as BUILTIN_NAMES
-from rnnlint.positions import Unit
+from rnnlint.ir import Span
+from rnnlint.positions import LazyPositions, Unit
 from rnnlint.values import UNKNOWN, ListValue, ModuleRef, Value
 
 
@@ -41,10 +42,21 @@ class Scope:
 
 @dataclass(frozen=True)
 class FunctionValue:
-    """A user function: its definition and the scope it was defined in."""
+    """A user function: its definition and the scope it was defined in
+    (``home``: the positions of another module of the project it comes from)."""
 
     node: cst.FunctionDef
     scope: Scope
+    home: LazyPositions | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class LambdaValue:
+    """A ``lambda``: its expression and the scope it was written in."""
+
+    node: cst.Lambda
+    scope: Scope
+    home: LazyPositions | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -54,9 +66,62 @@ class ClassValue:
     node: cst.ClassDef
     bases: tuple[str, ...]
     methods: tuple[tuple[str, FunctionValue], ...]
+    constants: tuple[tuple[str, Value], ...] = ()
+    """Names the class body binds by assignment (class attributes)."""
 
     def method(self, name: str) -> FunctionValue | None:
         return dict(self.methods).get(name)
+
+    def constant(self, name: str) -> Value:
+        return dict(self.constants).get(name, UNKNOWN)
+
+
+class InstanceValue:
+    """An instance of a user class: its attributes, set by its methods as
+    the program calls them (compared by identity, like the object)."""
+
+    def __init__(self, cls: ClassValue, attrs: dict[str, Value] | None = None) -> None:
+        self.cls = cls
+        self.attrs: dict[str, Value] = dict(attrs or {})
+
+    def copy(self) -> InstanceValue:
+        return InstanceValue(self.cls, self.attrs)
+
+
+@dataclass(frozen=True)
+class BoundMethod:
+    """``instance.method`` looked up but not yet called."""
+
+    function: FunctionValue
+    instance: InstanceValue
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    """What a call gave to a function's ``*args`` or ``**kwargs``, kept with
+    the call's own arguments so that ``f(*args, **kwargs)`` hands them on as
+    written; ``opaque``: more may arrive through an unknown ``*``/``**``."""
+
+    items: tuple[RawArg, ...]
+    opaque: bool
+    site: Span | None = None
+    """The call that gave them: a layer made from them is reported there."""
+
+
+@dataclass(frozen=True)
+class Partial:
+    """``functools.partial(func, *args, **kwargs)``."""
+
+    func: Value
+    items: tuple[RawArg, ...]
+
+
+class ModuleValue:
+    """Another module of the project, by its top-level names."""
+
+    def __init__(self, name: str, scope: Scope | None) -> None:
+        self.name = name
+        self.scope = scope
 
 
 @dataclass
@@ -77,13 +142,27 @@ class RawArg:
     keyword: str | None
     value: Value
     node: cst.Arg
+    span: Span | None = None
+    """Resolved where the argument was written, when handed on to another call."""
+
+
+INTERPRETER_OBJECTS = (
+    FunctionValue,
+    LambdaValue,
+    ClassValue,
+    InstanceValue,
+    BoundMethod,
+    Forwarded,
+    Partial,
+    ModuleValue,
+)
 
 
 def plain(value: Value) -> Value:
     """A value fit for the IR: the interpreter's own (a user function or
     class, which hold CST nodes) are unknown there, so that the IR stays
     free of the CST, small in the cache, and linkable across modules."""
-    if isinstance(value, (FunctionValue, ClassValue)):
+    if isinstance(value, INTERPRETER_OBJECTS):
         return UNKNOWN
     if type(value) is tuple:
         return tuple(plain(item) for item in value)
