@@ -74,7 +74,7 @@ def _judge_error(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
     if failure.stage in ("build", "compile") and plan.probe.kind == "run":
         return UNCONFIRMED, f"the model fails before the call the finding is about: {failure}"
     if re.search(EXPECTED_ERRORS.get(finding.code, "."), failure.message):
-        return CONFIRMED, str(failure) + (f" ({plan.ran})" if plan.probe.kind == "run" else "")
+        return CONFIRMED, str(failure) + (f" ({plan.ran})" if plan.probe.kind == "run" or plan.stand_in else "")
     return UNCONFIRMED, f"Keras failed with another error: {failure} ({plan.ran})"
 
 
