@@ -520,6 +520,7 @@ class Interpreter:
         args: list[Value] = []
         kwargs: dict[str, Value] = {}
         raw: list[RawArg] = []
+        self.sites.pop(node, None)  # set again below if this call hands on forwarded arguments
         for arg in node.args:
             value = self.eval(arg.value, scope)
             if isinstance(value, Forwarded) and arg.star:
