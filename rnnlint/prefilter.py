@@ -7,9 +7,14 @@ no recurrent model. Every finding needs Keras named in the code (``keras``,
 - a Keras model (its class is named ``Sequential`` or ``Model``, or it starts
   from an ``Input``) with a recurrent layer (class names hold ``LSTM``,
   ``GRU`` or ``RNN``; an alias is still imported by that name) or a
-  ``stateful`` argument, or with a ``reset_states`` call (RNN041);
+  ``stateful`` argument;
+- a ``reset_states`` call (RNN041) with a model, ``load_model``,
+  ``clone_model``, a ``Callback`` or a ``.fit(`` call in the code;
 - a recurrent layer given ``batch_size`` (RNN040);
 - ``batch_input_shape`` (RNN040).
+
+A file that fails this but imports a module of the project that passes it
+(a training script, ``rnnlint.project``) is checked too.
 
 These are names in code, so words in strings and comments do not count:
 library code mentions LSTMs in every docstring. A file whose code has none of
@@ -23,6 +28,9 @@ import re
 KERAS = "keras"
 RECURRENT = ("LSTM", "GRU", "RNN", "stateful")
 MODEL = ("Sequential", "Model", "Input")
+RESET_OWNERS = (*MODEL, "load_model", "clone_model", "Callback", ".fit(")
+"""What makes a ``reset_states`` call a model's (RNN041): a model, a loaded
+or cloned one, a callback's ``self.model``, a model passed in and trained."""
 
 _STRINGS_AND_COMMENTS = re.compile(
     r'"""[\s\S]*?"""'  # triple-quoted strings first: they hold quotes
@@ -45,9 +53,9 @@ def may_concern_recurrent_models(source: str) -> bool:
 def _has_the_words(code: str) -> bool:
     if KERAS not in code:
         return False
-    if "batch_input_shape" in code or "reset_states" in code:  # RNN041: on any model, even one loaded
+    if "batch_input_shape" in code:
         return True
-    recurrent = any(marker in code for marker in RECURRENT)
-    if not recurrent:  # the case of most files: decided without looking for a model
-        return False
-    return any(marker in code for marker in MODEL) or "batch_size" in code
+    resets = "reset_states" in code and any(marker in code for marker in RESET_OWNERS)
+    if not any(marker in code for marker in RECURRENT):  # most files: decided without looking for a model
+        return resets
+    return resets or any(marker in code for marker in MODEL) or "batch_size" in code

@@ -18,6 +18,9 @@ import re
 from functools import lru_cache
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+NEVER_PROJECT = frozenset({"keras", "tensorflow", "tf_keras", "functools", "numpy", "pandas", "sklearn"})
+"""Top-level names never looked for among the project's modules (even when
+the project is one of them: Keras's own sources import ``keras.src``)."""
 MAX_DEPENDENCIES = 64
 """At most this many modules are followed from one file (a bound on cost)."""
 
@@ -49,7 +52,14 @@ def resolve(importer: str, name: str, level: int) -> str | None:
     """The file of module ``name`` (a ``.py`` file, a package's ``__init__.py``,
     or a namespace package's folder) imported from ``importer``, if it is
     in the project."""
-    folder = os.path.dirname(os.path.abspath(importer))
+    if not level and name.split(".")[0] in NEVER_PROJECT:
+        return None
+    return _resolve(os.path.dirname(importer), os.path.isabs(importer), name, level)
+
+
+@lru_cache(maxsize=16384)
+def _resolve(importer_folder: str, absolute: bool, name: str, level: int) -> str | None:
+    folder = os.path.abspath(importer_folder)
     if level:
         for _ in range(level - 1):
             folder = os.path.dirname(folder)
@@ -60,13 +70,13 @@ def resolve(importer: str, name: str, level: int) -> str | None:
     for root in roots:
         found = _module_file(os.path.join(root, *parts), bool(parts))
         if found is not None:
-            return _relative(found, importer)
+            return _relative(found, absolute)
     return None
 
 
-def _relative(found: str, importer: str) -> str:
+def _relative(found: str, absolute: bool) -> str:
     """Paths as the run names files: relative when the importer's is."""
-    if os.path.isabs(importer):
+    if absolute:
         return found
     relative = os.path.relpath(found)
     return found if relative.startswith("..") else relative
@@ -118,9 +128,9 @@ def project_root(folder: str) -> str | None:
         current = parent
 
 
-def dependencies(path: str, source: str) -> tuple[str, ...]:
-    """The project's modules ``path`` imports, directly or through them
-    (sorted, at most ``MAX_DEPENDENCIES``)."""
+def dependencies(path: str, source: str, *, direct: bool = False) -> tuple[str, ...]:
+    """The project's modules ``path`` imports, directly or (unless ``direct``)
+    through them (sorted, at most ``MAX_DEPENDENCIES``)."""
     found: dict[str, None] = {}
     pending = [(path, source)]
     while pending and len(found) < MAX_DEPENDENCIES:
@@ -130,7 +140,8 @@ def dependencies(path: str, source: str) -> tuple[str, ...]:
             if target is None or target in found or os.path.isdir(target) or _same(target, path):
                 continue
             found[target] = None
-            pending.append((target, _read(target)))
+            if not direct:
+                pending.append((target, _read(target)))
     return tuple(sorted(found))
 
 
@@ -158,7 +169,16 @@ def stamp(paths: tuple[str, ...]) -> bytes:
     return b"\0\0".join(parts)
 
 
+MODEL_CALLS = (".fit(", ".predict(", ".evaluate(", "_on_batch(", "reset_states", "_generator(")
+"""What a module that trains or uses a model imported from elsewhere calls."""
+
+
 def imports_keras_code(path: str, source: str) -> bool:
-    """True when a module the source imports from the project names Keras
-    (a training script whose model is built elsewhere)."""
-    return any("keras" in _read(dependency) for dependency in dependencies(path, source))
+    """True when a module the source imports from the project may hold a
+    recurrent model (a training script whose model is built elsewhere)."""
+    from rnnlint.prefilter import may_concern_recurrent_models
+
+    if "import" not in source or not any(call in source for call in MODEL_CALLS):
+        return False
+    direct = dependencies(path, source, direct=True)
+    return any(may_concern_recurrent_models(_read(dependency)) for dependency in direct)

@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 CALLBACK_BASES = frozenset({"keras.callbacks.Callback", "keras.callbacks.callbacks.Callback"})
 MODEL_ONLY_METHODS = frozenset({"fit", "fit_generator", "compile", "train_on_batch"})
 """Methods that only a model has: a parameter they are called on is a model."""
-NEVER_PROJECT = frozenset({"keras", "tensorflow", "tf_keras", "functools", "numpy", "pandas", "sklearn"})
-"""Top-level names never looked for among the project's modules."""
 
 
 class Project(Protocol):
@@ -325,7 +323,7 @@ def _receivers(node: cst.CSTNode) -> Iterator[str]:
 def import_module(interp: Interpreter, qualname: str, level: int, *, only_project: bool = False) -> Value:
     """``import a.b``: a module of the project by its names, else a qualified name."""
     project = interp.project
-    if project is not None and (level or qualname.split(".")[0] not in NEVER_PROJECT):
+    if project is not None:
         path = project.resolve(interp.path, qualname, level)
         if path is not None:
             return ModuleValue(qualname, project.scope_of(path))
