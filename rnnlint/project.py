@@ -68,6 +68,8 @@ def _resolve(importer_folder: str, absolute: bool, name: str, level: int) -> str
         roots = search_roots(folder)
     parts = name.split(".") if name else []
     for root in roots:
+        if _installed(root):
+            continue
         found = _module_file(os.path.join(root, *parts), bool(parts))
         if found is not None:
             return _relative(found, absolute)
@@ -80,6 +82,14 @@ def _relative(found: str, absolute: bool) -> str:
         return found
     relative = os.path.relpath(found)
     return found if relative.startswith("..") else relative
+
+
+INSTALLED = frozenset({"site-packages", "dist-packages"})
+
+
+def _installed(folder: str) -> bool:
+    """Installed packages are not the project's (also when the checked files are among them)."""
+    return any(part in INSTALLED for part in folder.split(os.sep))
 
 
 @lru_cache(maxsize=4096)

@@ -478,6 +478,8 @@ class Interpreter:
             name = func.attr.value
             if isinstance(receiver, ModuleRef):
                 return self.call_qualname(f"{receiver.qualname}.{name}", node, scope)
+            if isinstance(receiver, Unknown):
+                receiver = structure.model_parameter(self, func.value, name, scope)
             args, kwargs, raw = self.eval_args(node, scope)
             if isinstance(receiver, Forwarded):
                 return structure.forwarded_method(self, func.value, receiver, name, args, scope)

@@ -9,7 +9,6 @@ where program structure decides what a value is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 import libcst as cst
@@ -201,9 +200,7 @@ def bind_stars(
     scope: Scope,
     unknown_params: bool,
 ) -> None:
-    """``*args``/``**kwargs`` bound to what the call gave, as written there;
-    parameters a model-only method is called on, when unknown, become
-    models of unknown structure."""
+    """``*args``/``**kwargs`` bound to what the call gave, as written there."""
     params = function.node.params
     positional = [*params.posonly_params, *params.params]
     if isinstance(params.star_arg, cst.Param) or isinstance(params.star_kwarg, cst.Param):
@@ -223,12 +220,6 @@ def bind_stars(
             opaque = unknown_params or "**" in kwargs or len(keywords) != len(loose)
             items = tuple(_resolved(interp, item) for item in keywords)
             scope.names[params.star_kwarg.name.value] = Forwarded(items, opaque, site)
-    models = model_params(function.node)
-    for param in positional:
-        name = param.name.value
-        if name in models and isinstance(scope.names.get(name), Unknown):
-            home = function.home or interp.positions
-            scope.names[name] = interp.keras.opaque_model(home.span(param.name, function.node), name)
 
 
 def expand_forwarded(
@@ -290,31 +281,19 @@ def merge_partial(
     return [*fixed_args, *args], {**fixed_kwargs, **kwargs}, kept + raw
 
 
-_MODEL_PARAMS: dict[int, tuple[cst.FunctionDef, frozenset[str]]] = {}
-
-
-def model_params(definition: cst.FunctionDef) -> frozenset[str]:
-    """Names a model-only method (``fit``, ``compile``...) is called on in the function's body."""
-    cached = _MODEL_PARAMS.get(id(definition))
-    if cached is not None and cached[0] is definition:
-        return cached[1]
-    names = frozenset(_receivers(definition.body))
-    _MODEL_PARAMS[id(definition)] = (definition, names)
-    return names
-
-
-def _receivers(node: cst.CSTNode) -> Iterator[str]:
-    for child in node.children:
-        if (
-            isinstance(child, cst.Call)
-            and isinstance(child.func, cst.Attribute)
-            and isinstance(child.func.value, cst.Name)
-            and child.func.attr.value in MODEL_ONLY_METHODS
-            and child.func.value.value != "self"
-        ):
-            yield child.func.value.value
-        if not isinstance(child, (cst.FunctionDef, cst.ClassDef)):
-            yield from _receivers(child)
+def model_parameter(interp: Interpreter, receiver: cst.BaseExpression, method: str, scope: Scope) -> Value:
+    """``net.fit(...)`` on a parameter of unknown value: ``net`` is a model
+    of unknown structure from here on (only models have these methods)."""
+    if method not in MODEL_ONLY_METHODS or not isinstance(receiver, cst.Name) or not interp.active:
+        return UNKNOWN
+    params = interp.active[-1].params
+    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    name = receiver.value
+    if name == "self" or name not in names or name not in scope.names:
+        return UNKNOWN
+    model = interp.keras.opaque_model(interp.span(receiver), name)
+    scope.names[name] = model
+    return model
 
 
 # -- imports ---------------------------------------------------------------------
