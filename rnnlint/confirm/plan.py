@@ -28,9 +28,12 @@ from rnnlint.facts import batch_size_arg, fmt_shape, samples, x_value, y_value
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
 from rnnlint.rules.rnn003_stateful_samples_not_divisible import VALIDATION_DATA_POSITION, VALIDATION_SPLIT_POSITION
-from rnnlint.rules.rnn040_keras3_removed_argument import REMOVED
+from rnnlint.rules.rnn040_keras3_removed_argument import DROPPED, REMOVED, RENAMED
 from rnnlint.shapes import infer
 from rnnlint.values import ArrayValue, Unknown, Value, is_int
+
+KERAS1_KEYWORDS = frozenset(keyword for table in (RENAMED, DROPPED) for family in table.values() for keyword in family)
+"""Keras 1 keywords RNN040 reports, besides the batch arguments."""
 
 MAX_VALUES = 20_000_000
 """The most array values one experiment may allocate (80 MB of float32)."""
@@ -103,9 +106,11 @@ def _plan_removed_argument(finding: Finding, module: ModuleIR) -> Plan:
     """Create the layer with the removed argument exactly as the user wrote it;
     Keras rejects the keyword whatever the values, so unknown ones get stand-ins."""
     layer = _layer(module, finding.layer)
-    written = [arg for arg in layer.args if arg.span.column == finding.span.column]  # its line may be a cell's
-    written = written or [arg for arg in layer.args if arg.keyword in REMOVED]
-    if not written or not written[0].keyword:
+    keywords = {*REMOVED, *KERAS1_KEYWORDS}
+    written = [arg for arg in layer.args if arg.keyword in keywords]
+    if len(written) > 1:  # several: the one at the finding's column (its line may be a notebook cell's)
+        written = [arg for arg in written if arg.span.column == finding.span.column]
+    if not written:
         raise NoPlan("the argument the finding is about is not on the layer")
     arg = written[0]
     value, notes = arg.value, []

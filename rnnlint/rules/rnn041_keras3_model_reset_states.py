@@ -77,6 +77,15 @@ class Keras3ModelResetStates(Rule):
             model.reset_states()  # expect: RNN041
             """
         ),
+        Example(
+            """
+            import numpy as np
+            import keras
+            lstm = keras.layers.LSTM(4, stateful=True)
+            model = keras.Sequential([keras.Input(batch_shape=(2, 3, 1)), lstm])
+            lstm.reset_states([np.zeros((2, 4)), np.zeros((2, 4))])  # expect: RNN041
+            """
+        ),
     )
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
