@@ -40,6 +40,67 @@ def recurrent_subset(tree: Path, into: Path) -> Path:
     return into
 
 
+MODEL_MODULE = """import keras
+from keras import layers
+
+STEPS = {steps}
+
+
+def build_model(batch_size, units={units}):
+    model = keras.Sequential([
+        keras.Input(batch_shape=(batch_size, STEPS, 3)),
+        layers.LSTM(units, stateful=True, return_sequences=True),
+        layers.LSTM(units // 2, stateful=True),
+        layers.Dense(1),
+    ])
+    model.compile(optimizer="adam", loss="mse")
+    return model
+"""
+TRAIN_MODULE = """import numpy as np
+
+from proj.models.model_{index:02d} import STEPS, build_model
+from proj.util.util_{helper:03d} import scale
+
+x = scale(np.zeros((320, STEPS, 3)))
+model = build_model(16)
+for epoch in range(5):
+    model.fit(x, np.zeros((320, 1)), batch_size=16, epochs=1, shuffle=False)
+    model.reset_states()
+model.predict(x)
+"""
+UTIL_MODULE = """from proj.util.util_{previous:03d} import scale as previous_scale
+
+
+def scale(values, factor={factor}):
+    return previous_scale(values) * factor
+
+
+def describe(values):
+    return {{"mean": float(values.mean()), "std": float(values.std())}}
+"""
+
+
+def multi_module_project(into: Path, models: int = 20, modules: int = 200) -> Path:
+    """A generated project: ``models`` modules each building a stateful model
+    that another module imports and trains, and plain helper modules."""
+    package = into / "proj"
+    for folder in ("models", "train", "util"):
+        (package / folder).mkdir(parents=True, exist_ok=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (into / "pyproject.toml").write_text('[project]\nname = "proj"\nversion = "0"\n')
+    helpers = modules - 2 * models
+    for index in range(models):
+        (package / "models" / f"model_{index:02d}.py").write_text(MODEL_MODULE.format(steps=10 + index, units=32))
+        train = TRAIN_MODULE.format(index=index, helper=index * helpers // models)
+        (package / "train" / f"train_{index:02d}.py").write_text(train)
+    (package / "util" / "util_000.py").write_text("def scale(values, factor=1.0):\n    return values * factor\n")
+    for index in range(1, helpers):
+        util = UTIL_MODULE.format(previous=index - 1 if index % 10 else 0, factor=1 + index / 100)
+        (package / "util" / f"util_{index:03d}.py").write_text(util)
+    return into
+
+
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Wall time and this child's own peak memory (KB), from wait4."""
     start = time.perf_counter()
@@ -86,6 +147,7 @@ def measure(tree: Path, repeat: int, scratch: Path) -> dict[str, tuple[float, in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", help="measure only the trees whose label holds this text")
     options = parser.parse_args()
     compileall.compile_dir(ROOT / "rnnlint", quiet=1)  # as an installed package is: byte-compiled
     with tempfile.TemporaryDirectory() as scratch_dir:
@@ -96,13 +158,16 @@ def main() -> None:
             "keras (recurrent files)": recurrent_subset(package_tree("keras"), scratch / "keras_rnn"),
             "tensorflow (recurrent files)": recurrent_subset(package_tree("tensorflow"), scratch / "tf_rnn"),
             "fixtures": ROOT / "fixtures",
+            "project (200 modules, 20 models trained elsewhere)": multi_module_project(scratch / "multi" / "tree"),
         }
+        if options.only:
+            trees = {label: tree for label, tree in trees.items() if options.only in label}
         for label, tree in trees.items():
             count = sum(1 for _ in tree.rglob("*.py"))
             checked = files_checked(tree)
             if not checked:
                 sys.exit(f"{label}: rnnlint checks none of its {count} files")
-            results = measure(tree, options.repeat, scratch / label.replace(" ", "_"))
+            results = measure(tree, options.repeat, scratch / re.sub(r"\W+", "_", label))
             cold, warm = results["rnnlint cold"][0], results["rnnlint warm"][0]
             print(f"\n{label}: {count} files, {checked} checked ({os.cpu_count()} cores, median of {options.repeat})")
             for name, (seconds, peak) in results.items():

@@ -47,13 +47,16 @@ class Layer:
     known: bool = True
     submodel: Model | None = None
     """For a model used as a layer (``kind`` "Model"): that model."""
+    open_keywords: bool = False
+    """Arguments may arrive through an unknown ``*args``/``**kwargs``: what is not given is unknown."""
 
     def get(self, name: str, default: Value = None) -> Value:
-        """The normalized config value ``name``, ``default`` when not given."""
+        """The normalized config value ``name``; when not given, ``default``
+        (UNKNOWN when an unknown ``**kwargs`` may give it)."""
         for key, value in self.config:
             if key == name:
                 return value
-        return default
+        return UNKNOWN if self.open_keywords else default
 
     def given(self, name: str) -> bool:
         return any(key == name for key, _ in self.config)
@@ -167,6 +170,16 @@ class ModelCall:
 
 
 @dataclass(frozen=True)
+class LayerCall:
+    """A method called on one layer (``lstm.reset_states(states)``); ``layer``: its id when known."""
+
+    layer: int | None
+    method: str
+    args: tuple[Arg, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class ModuleIR:
     """Everything extracted from one module."""
 
@@ -185,6 +198,8 @@ class ModuleIR:
         """Decided by the command line, the config, the project or the code:
         a fix whose result differs between Keras 2 and 3 may be safe."""
         return self.keras_origin in ("option", "project", "code")
+
+    layer_calls: tuple[LayerCall, ...] = ()
 
     def model(self, model_id: int) -> Model:
         for model in self.models:

@@ -37,7 +37,7 @@ from rnnlint.kerasversion import KerasBasis, with_code
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError
 from rnnlint.notebook import parse as parse_notebook
-from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.prefilter import imports_keras_code, may_concern_recurrent_models
 from rnnlint.reading import DEFAULT_LIMITS, InputLimits, Refusal, line_refusal, read_file, size_refusal
 from rnnlint.rules import Rule
 from rnnlint.rules.rnn100_unused_suppression import UnusedSuppression
@@ -82,7 +82,7 @@ def check_source(
     ``prefilter``: skip, without parsing, a source that cannot hold a recurrent model;
     ``limits``: code beyond them is an E902, never parsed; ``reuse``: what the
     previous version of an editor's document lets this check skip."""
-    if prefilter and not may_concern_recurrent_models(source):
+    if prefilter and not may_concern_recurrent_models(source) and not imports_keras_code(path, source):
         error = syntax_error(path, source)
         return FileResult(path, errors=(error,) if error else (), source=source)
     parsed = parse(path, source, limits, reuse)
@@ -138,7 +138,7 @@ def run_rules(module: ModuleIR, rules: Sequence[Rule]) -> tuple[tuple[Finding, .
     errors: list[Finding] = []
     for rule in rules:
         try:
-            findings.extend(rule.check(module))
+            findings.extend(f for f in rule.check(module) if f.span.path == module.path)  # others: in their own file
         except Exception as error:
             errors.append(_internal(module.path, rule.code, error))
     return tuple(_unique(findings)), errors

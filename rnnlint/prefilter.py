@@ -8,6 +8,9 @@ is named ``Sequential`` or ``Model``, or it starts from an ``Input``) and a
 recurrent layer (class names hold ``LSTM``, ``GRU`` or ``RNN``; an alias is
 still imported by that name) or a ``stateful`` argument.
 
+A file that fails this but imports a module of the project that passes it
+(a training script, ``rnnlint.project``) is checked too.
+
 These are names in code, so words in strings and comments do not count:
 library code mentions LSTMs in every docstring. A file whose code has none of
 the words of any rule cannot produce a finding, and is not parsed.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from rnnlint import project_modules
 from rnnlint.rules import ALL_RULES
 from rnnlint.rules.base import Words
 
@@ -59,3 +63,16 @@ def _has_the_words(code: str) -> bool:
         return found[group]
 
     return any(all(has(group) for group in words) for words in ALTERNATIVES)
+
+
+MODEL_CALLS = (".fit(", ".predict(", ".evaluate(", "_on_batch(", "reset_states", "_generator(")
+"""What a module that trains or uses a model imported from elsewhere calls."""
+
+
+def imports_keras_code(path: str, source: str) -> bool:
+    """True when a module the source imports from the project may hold a
+    recurrent model (a training script whose model is built elsewhere)."""
+    if "import" not in source or not any(call in source for call in MODEL_CALLS):
+        return False
+    direct = project_modules.dependencies(path, source, direct=True)
+    return any(may_concern_recurrent_models(project_modules.read(dependency)) for dependency in direct)

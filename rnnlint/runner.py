@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rnnlint import pipeline
+from rnnlint import project_modules as project
 from rnnlint.codes import INTERNAL_ERROR, IO_ERROR
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
@@ -25,7 +26,7 @@ from rnnlint.ir import ModuleIR, Span
 from rnnlint.kerasversion import KerasBasis, option_basis
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.pipeline import UNUSED_SUPPRESSION, check_bytes, check_file, decode, finish, refused, syntax_error
-from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.prefilter import imports_keras_code, may_concern_recurrent_models
 from rnnlint.reading import Refusal, read_file
 from rnnlint.suppressions import mentions_directives
 from rnnlint.syntaxcache import SyntaxCache
@@ -219,13 +220,14 @@ def _without_parsing(
         source = decode(data)
         if source is None:
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
-        if not may_concern_recurrent_models(source):
+        if not may_concern_recurrent_models(source) and not imports_keras_code(path, source):
             return _skipped(path, data, source, syntax, settings)
     keras = resolver.keras_basis(path, settings)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
         codes = tuple(rule.code for rule in settings.rules())
-        key = cache.key(path, data, codes, keras.key(), (settings.max_file_size, settings.max_line_size))
+        linked = project.stamp(project.dependencies(path, decode(data) or ""))  # results depend on imported modules
+        key = cache.key(path, data + linked, codes, keras.key(), (settings.max_file_size, settings.max_line_size))
         cached = cache.load(key, path, data) if reuse else None
         if cached is not None:
             return cached

@@ -64,10 +64,16 @@ def found(findings: Iterable[Finding], source: str, want: set[tuple[int, str]]) 
 
 
 def run_source(
-    source: str, keras_version: int, rules: list[Rule] | None = None, *, prefilter: bool = True
+    source: str,
+    keras_version: int,
+    rules: list[Rule] | None = None,
+    *,
+    prefilter: bool = True,
+    path: str = "example.py",
 ) -> list[Finding]:
+    """``path``: where the source is, for the project modules it imports."""
     chosen = rules if rules is not None else select_rules()
-    result = check("example.py", source, chosen, str(keras_version), prefilter=prefilter)
+    result = check(path, source, chosen, str(keras_version), prefilter=prefilter)
     return [*result.errors, *result.findings]
 
 

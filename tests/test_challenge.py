@@ -20,18 +20,7 @@ from rnnlint.testing import describe, expected, found, run_source
 
 KERAS2 = {"c01", "c02", "c04", "c09"}  # as the first set's README says; the second set says it on line 1
 
-NOT_YET = {
-    "c12_stateful_forecaster_class": "RNN002: a stateful model held in self.model",
-    "c13_reset_callback_keras3": "RNN041: self.model.reset_states() in a Callback subclass",
-    "c14_layer_factory_ok": "false RNN011: return_sequences passed through a layer factory's **kwargs",
-    "c15_layer_factory_missing_rs": "RNN011 belongs at the factory's call site, not inside the factory",
-    "c16_star_import_batch_input_shape": "RNN040: LSTM from `from keras.layers import *`",
-    "c17_input_dim_keras3": "RNN010: input_dim= read as a 2-D input under Keras 3",
-    "c18_load_model_reset_states": "RNN041: reset_states() on a load_model result",
-    "c19_load_forecast_tsds_ok": "false RNN011: return_sequences passed through a GRU factory",
-    "c21_stateful_tfkeras_callback_ok": "false RNN011: return_sequences passed through a layer factory",
-    "xfile": "RNN004: a model built in another module (model.py) and used in train.py",
-}
+NOT_YET: dict[str, str] = {}
 """The second set's cases rnnlint does not get right yet, with what each needs."""
 
 

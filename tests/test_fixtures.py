@@ -18,7 +18,7 @@ PROGRAMS = sorted(path for path in FIXTURES.rglob("*.py") if not path.name.endsw
 @pytest.mark.parametrize("path", PROGRAMS, ids=[str(p.relative_to(FIXTURES)) for p in PROGRAMS])
 def test_fixture(path: Path, version: int) -> None:
     source = path.read_text()
-    findings = run_source(source, version)
+    findings = run_source(source, version, path=str(path))
     want = static_only(expected(source, version))
     assert found(findings, source, want) == want, describe(findings)
 

@@ -25,14 +25,18 @@ from rnnlint.confirm.spec import (
     layer_spec,
     model_spec,
 )
+from rnnlint.confirm.standins import STAND_IN_MODEL, STAND_IN_MODEL_TEXT, layer_with_stand_ins
 from rnnlint.facts import batch_size_arg, fmt_shape, samples, x_value, y_value
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
 from rnnlint.rules import ALL_RULES
 from rnnlint.rules.rnn003_stateful_samples_not_divisible import VALIDATION_DATA_POSITION, VALIDATION_SPLIT_POSITION
-from rnnlint.rules.rnn040_keras3_removed_argument import REMOVED
+from rnnlint.rules.rnn040_keras3_removed_argument import DROPPED, REMOVED, RENAMED
 from rnnlint.shapes import infer
 from rnnlint.values import ArrayValue, Unknown, Value, is_int
+
+KERAS1_KEYWORDS = frozenset(keyword for table in (RENAMED, DROPPED) for family in table.values() for keyword in family)
+"""Keras 1 keywords RNN040 reports, besides the batch arguments."""
 
 MAX_VALUES = 20_000_000
 """The most array values one experiment may allocate (80 MB of float32)."""
@@ -51,6 +55,8 @@ class Plan:
     probe: Probe
     ran: str
     defaults: tuple[str, ...] = ()
+    stand_in: bool = False
+    """Values the finding does not depend on were unknown: ``ran`` names their stand-ins."""
 
 
 def plan_finding(finding: Finding, module: ModuleIR) -> Plan:
@@ -100,25 +106,39 @@ def _plan_build(finding: Finding, module: ModuleIR) -> Plan:
 
 
 def _plan_removed_argument(finding: Finding, module: ModuleIR) -> Plan:
-    """Create the layer with the removed argument exactly as the user wrote it."""
+    """Create the layer with the removed argument exactly as the user wrote it;
+    Keras rejects the keyword whatever the values, so unknown ones get stand-ins."""
     layer = _layer(module, finding.layer)
-    written = [arg for arg in layer.args if arg.keyword in REMOVED]
-    if len(written) > 1:  # both: the one at the finding's column (its line may be a notebook cell's)
+    keywords = {*REMOVED, *KERAS1_KEYWORDS}
+    written = [arg for arg in layer.args if arg.keyword in keywords]
+    if len(written) > 1:  # several: the one at the finding's column (its line may be a notebook cell's)
         written = [arg for arg in written if arg.span.column == finding.span.column]
     if not written:
         raise NoPlan("the argument the finding is about is not on the layer")
     arg = written[0]
-    if not is_literal(arg.value):
-        raise NoPlan(f"the value of {arg.keyword}= is not a literal")
+    value, notes = arg.value, []
+    if not is_literal(value):
+        value = None
+        notes.append(f"None as a stand-in for the unknown value of {arg.keyword}=")
     defaults: list[str] = []
-    spec = layer_spec(layer, defaults, extra=((str(arg.keyword), arg.value),))
+    try:
+        spec = layer_spec(layer, defaults, extra=((str(arg.keyword), value),))
+    except Unbuildable:
+        spec = layer_with_stand_ins(layer, notes, extra=((str(arg.keyword), value),))
     probe = Probe("instantiate", finding.code, module.keras_version, layer=spec)
-    ran = f"created {layer.kind}(...) with {arg.keyword}={arg.value!r} as written on line {arg.span.line}"
-    return Plan(probe, ran, tuple(defaults))
+    ran = f"created {layer.kind}(...) with {arg.keyword}={value!r} as written on line {arg.span.line}"
+    if notes:
+        ran += f" (with {', '.join(notes)}: Keras rejects the keyword whatever its values)"
+    return Plan(probe, ran, tuple(defaults), stand_in=bool(notes))
 
 
 def _plan_attribute(finding: Finding, module: ModuleIR) -> Plan:
-    built = model_spec(_model(finding, module))
+    try:
+        built = model_spec(_model(finding, module))
+    except Unbuildable as error:  # no Keras 3 model has it, whatever its layers: a stand-in shows it
+        probe = Probe("attribute", finding.code, module.keras_version, model=STAND_IN_MODEL, attribute="reset_states")
+        ran = f"built {STAND_IN_MODEL_TEXT} as a stand-in ({error}) and looked up model.reset_states"
+        return Plan(probe, ran, stand_in=True)
     probe = Probe("attribute", finding.code, module.keras_version, model=built.spec, attribute="reset_states")
     return Plan(probe, "built the model and looked up model.reset_states", built.defaults)
 

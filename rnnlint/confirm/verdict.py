@@ -65,7 +65,7 @@ def _judge_error(finding: Finding, plan: Plan, reply: Reply) -> tuple[str, str]:
         return UNCONFIRMED, f"the model fails before the call the finding is about: {failure}"
     expected = EXPECTED_ERRORS.get(finding.code)  # none declared: no error confirms it
     if expected is not None and re.search(expected, failure.message):
-        return CONFIRMED, str(failure) + (f" ({plan.ran})" if plan.probe.kind == "run" else "")
+        return CONFIRMED, str(failure) + (f" ({plan.ran})" if plan.probe.kind == "run" or plan.stand_in else "")
     return UNCONFIRMED, f"Keras failed with another error: {failure} ({plan.ran})"
 
 

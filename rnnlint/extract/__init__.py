@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rnnlint.extract.assemble import module_ir
 from rnnlint.extract.budget import BudgetExceeded
 from rnnlint.extract.interpreter import Interpreter
+from rnnlint.extract.linker import linker
 from rnnlint.ir import ModuleIR
 from rnnlint.kerasversion import KerasBasis, resolve_version
 from rnnlint.values import reset_symbols
@@ -30,7 +31,7 @@ def extract(
     """The IR of ``module``, judged for the Keras version ``keras`` selects
     (``positions``: of ``module``, when the caller wants to reuse them)."""
     reset_symbols()
-    interpreter = Interpreter(path, module, positions)
+    interpreter = Interpreter(path, module, positions, linker())
     try:
         interpreter.run()
     except BudgetExceeded:  # too much work for a static analysis: the whole file is unknown

@@ -19,7 +19,7 @@ from rnnlint.values import LayerRef, ModelRef, TensorValue, Value
 def module_ir(
     path: str, keras_version: int, keras: KerasModels, positions: LazyPositions, new_id: Callable[[], int]
 ) -> ModuleIR:
-    assembler = _Assembler(keras, new_id)
+    assembler = _Assembler(keras, new_id, keras_version)
     models = tuple(model for build in keras.models.values() if (model := assembler.finish(build)))
     calls = tuple(
         ModelCall(
@@ -31,11 +31,13 @@ def module_ir(
         )
         for call in keras.calls
     )
-    return ModuleIR(path, keras_version, models, calls, tuple(keras.layers.values()))
+    layers = tuple(keras.layers.values())
+    return ModuleIR(path, keras_version, models, calls, layers, layer_calls=tuple(keras.layer_calls))
 
 
 class _Assembler:
-    def __init__(self, keras: KerasModels, new_id: Callable[[], int]) -> None:
+    def __init__(self, keras: KerasModels, new_id: Callable[[], int], keras_version: int) -> None:
+        self.keras_version = keras_version
         self.layers = keras.layers
         self.nodes = keras.nodes
         self.builds = keras.models
@@ -120,6 +122,9 @@ class _Assembler:
             known = layer.known or layer.kind in ("Bidirectional", "TimeDistributed")
             candidates = [layer] + ([layer.wrapped] if layer.wrapped is not None else [])
             for candidate in candidates:
+                keras3_input_dim = self.keras3_input_dim(candidate)
+                if keras3_input_dim is not None and "shape" not in config:
+                    config["shape"] = keras3_input_dim
                 for key, target in (("batch_input_shape", "batch_shape"), ("input_shape", "shape")):
                     if candidate.given(key) and target not in config:
                         config[target] = candidate.get(key)
@@ -131,6 +136,17 @@ class _Assembler:
         layer = Layer(self.new_id(), "InputLayer", span, tuple(config.items()), (), None, known)
         self.layers[layer.id] = layer
         return layer
+
+    def keras3_input_dim(self, layer: Layer) -> Value:
+        """Keras 3 reads ``input_dim=d`` on any layer as ``input_shape=(d,)`` (a
+        2-D input), where Keras 1 and 2 recurrent layers read it as the feature
+        count (measured in Keras 3.15.1); None when that does not apply."""
+        if self.keras_version < 3 or layer.kind == "Dense":
+            return None
+        keywords = {arg.keyword: arg.value for arg in layer.args if arg.keyword}
+        if "input_dim" not in keywords or "input_shape" in keywords:
+            return None
+        return (keywords["input_dim"],)
 
     def finish_graph(self, build: ModelBuild) -> Model:
         inputs = _tensors(build.inputs)

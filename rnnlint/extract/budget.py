@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Hashable
 
 MAX_STEPS = 300_000
+MAX_CALL_DEPTH = 8
+"""Helpers calling helpers deeper than this are unknown."""
 MAX_CALLS_PER_FUNCTION = 64
 
 

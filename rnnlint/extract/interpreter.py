@@ -17,10 +17,24 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from rnnlint.cstnames import dotted_name
-from rnnlint.extract import library, operators
-from rnnlint.extract.budget import Budget
+from rnnlint.extract import library, operators, structure
+from rnnlint.extract.budget import MAX_CALL_DEPTH, Budget
 from rnnlint.extract.keras_models import NOT_KERAS, KerasModels
-from rnnlint.extract.objects import ClassValue, FunctionValue, LoopFrame, RawArg, Scope, plain
+from rnnlint.extract.objects import (
+    BoundMethod,
+    ClassValue,
+    Forwarded,
+    FunctionValue,
+    InstanceValue,
+    LambdaValue,
+    LoopFrame,
+    ModuleValue,
+    Partial,
+    RawArg,
+    Scope,
+    plain,
+)
+from rnnlint.extract.operators import same
 from rnnlint.extract.pysyntax import (
     BINARY_OPS,
     COMPARE_OPS,
@@ -52,7 +66,6 @@ from rnnlint.values import (
     named,
 )
 
-MAX_CALL_DEPTH = 8
 MAX_LITERAL = 64
 """Characters of a number literal evaluated; a longer one is unknown."""
 
@@ -73,10 +86,22 @@ class Frame:
 class Interpreter:
     """Runs one module; ``keras`` collects the layers, models and calls it makes."""
 
-    def __init__(self, path: str, module: cst.Module, positions: LazyPositions | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        module: cst.Module,
+        positions: LazyPositions | None = None,
+        project: structure.Project | None = None,
+    ) -> None:
         self.path = path
         self.positions = positions or LazyPositions(path, module)
         self.module = module
+        self.project = project
+        """The other modules of the project that imports may name."""
+        self.classes: list[ClassValue] = []
+        self.instances: dict[cst.ClassDef, list[InstanceValue]] = {}
+        self.sites: dict[cst.CSTNode, Span] = {}
+        """Calls whose layers are reported elsewhere: where forwarded arguments came from."""
         self.keras = KerasModels(self)
         self.unit: Unit = None
         """Where the code being run stands: a function, or a top-level statement."""
@@ -96,13 +121,19 @@ class Interpreter:
     # -- entry point -------------------------------------------------------
 
     def run(self) -> None:
+        self.run_top_level()
+        structure.run_unseen_methods(self)
+        for function in self.defined:
+            if function.node not in self.called:
+                self.call_function(function, [], {}, unknown_params=True)
+
+    def run_top_level(self) -> Scope:
+        """The module's top-level statements; its names (what other modules import)."""
         scope = Scope()
         for index, statement in enumerate(self.module.body):
             self.unit = index
             self.exec_statement(statement, scope)
-        for function in self.defined:
-            if function.node not in self.called:
-                self.call_function(function, [], {}, unknown_params=True)
+        return scope
 
     # -- what Keras semantics asks (``keras_models.Host``) -------------------
 
@@ -111,10 +142,16 @@ class Interpreter:
         return self._next_id
 
     def span(self, node: cst.CSTNode) -> Span:
+        site = self.sites.get(node)
+        if site is not None:
+            return site
         return self.positions.span(node, self.unit, self.line)
 
     def record_args(self, raw: Sequence[RawArg]) -> tuple[Arg, ...]:
-        return tuple(Arg(item.keyword, plain(item.value), self.span(item.node)) for item in raw)
+        return tuple(Arg(item.keyword, plain(item.value), item.span or self.span(item.node)) for item in raw)
+
+    def bind_callbacks(self, callbacks: Value, model: Value) -> None:
+        structure.bind_callbacks(self, callbacks, model)
 
     # -- statements --------------------------------------------------------
 
@@ -140,7 +177,7 @@ class Interpreter:
         elif isinstance(statement, cst.BaseSmallStatement):  # a one-line body: ``for ...: model.fit(...)``
             self.exec_small(statement, scope)
         elif isinstance(statement, cst.FunctionDef):
-            function = FunctionValue(statement, scope)
+            function = FunctionValue(statement, scope, self.positions)
             self.defined.append(function)
             scope.names[statement.name.value] = function
         elif isinstance(statement, cst.ClassDef):
@@ -200,31 +237,28 @@ class Interpreter:
                 scope.names[name] = UNKNOWN
 
     def exec_import(self, small: cst.Import | cst.ImportFrom, scope: Scope) -> None:
+        """Imports bind qualified names; the project's own modules (``structure``)
+        bind what those modules define."""
         if isinstance(small, cst.Import):
             for alias in small.names:
                 qualname = dotted_name(alias.name)
                 self.keras.note_import(qualname)
                 if alias.asname is not None:
-                    self.assign(alias.asname.name, ModuleRef(qualname), scope)
+                    self.assign(alias.asname.name, structure.import_module(self, qualname, 0), scope)
                 else:
                     top = qualname.split(".")[0]
-                    scope.names[top] = ModuleRef(top)
+                    scope.names[top] = structure.import_module(self, top, 0)
             return
-        if small.relative or small.module is None:
-            if isinstance(small.names, Sequence):
-                for alias in small.names:
-                    name = alias.asname.name if alias.asname else alias.name
-                    if isinstance(name, cst.Name):
-                        scope.names[name.value] = UNKNOWN
-            return
-        base = dotted_name(small.module)
-        self.keras.note_import(base)
+        base = dotted_name(small.module) if small.module is not None else ""
+        level = len(small.relative)
+        if not level:
+            self.keras.note_import(base)
         if isinstance(small.names, cst.ImportStar):
+            scope.names.update(structure.star_names(self, base, level))
             return
         for alias in small.names:
-            qualname = f"{base}.{dotted_name(alias.name)}"
             target = alias.asname.name if alias.asname is not None else alias.name
-            self.assign(target, ModuleRef(qualname), scope)
+            self.assign(target, structure.import_name(self, base, level, dotted_name(alias.name)), scope)
 
     def exec_if(self, statement: cst.If, scope: Scope) -> None:
         """An ``if/elif/else`` chain as one set of branches, walked in a loop: a
@@ -328,7 +362,14 @@ class Interpreter:
                 item = value[index] if known and isinstance(value, tuple) else UNKNOWN
                 self.assign(element.value, item, scope)
         elif isinstance(target, cst.Attribute):
-            self.keras.set_attribute(self.eval(target.value, scope), target.attr.value, value)
+            owner = self.eval(target.value, scope)
+            if isinstance(owner, InstanceValue):
+                structure.set_attribute(self, owner, target.attr.value, value)
+            else:
+                self.keras.set_attribute(owner, target.attr.value, value)
+        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+            if isinstance(scope.lookup(target.value.value), Forwarded):  # kwargs["stateful"] = True
+                scope.names[target.value.value] = UNKNOWN
 
     # -- expressions -------------------------------------------------------
 
@@ -432,6 +473,8 @@ class Interpreter:
         name = node.attr.value
         if isinstance(owner, ModuleRef):
             return ModuleRef(f"{owner.qualname}.{name}")
+        if isinstance(owner, (InstanceValue, ClassValue, ModuleValue)):
+            return structure.attribute(self, owner, name)
         value = self.keras.attribute(owner, name)
         return operators.attribute(owner, name) if value is NOT_KERAS else value
 
@@ -450,6 +493,9 @@ class Interpreter:
         parts = [self.eval(part, scope) for part in (item.lower, item.upper, item.step)]
         return slice(*parts)  # unknown bounds still keep the other axes
 
+    def eval_Lambda(self, node: cst.Lambda, scope: Scope) -> Value:
+        return LambdaValue(node, scope, self.positions)
+
     def eval_Call(self, node: cst.Call, scope: Scope) -> Value:
         func = node.func
         if isinstance(func, cst.Attribute):
@@ -457,17 +503,40 @@ class Interpreter:
             name = func.attr.value
             if isinstance(receiver, ModuleRef):
                 return self.call_qualname(f"{receiver.qualname}.{name}", node, scope)
+            if isinstance(receiver, Unknown):
+                receiver = structure.model_parameter(self, func.value, name, scope)
             args, kwargs, raw = self.eval_args(node, scope)
+            if isinstance(receiver, Forwarded):
+                return structure.forwarded_method(self, func.value, receiver, name, args, scope)
+            if isinstance(receiver, (InstanceValue, ClassValue, ModuleValue)):
+                callee = structure.attribute(self, receiver, name)
+                return self.call_value(callee, args, kwargs, raw, node)
             return self.call_method(receiver, name, args, kwargs, raw, node)
         callee = self.eval(func, scope)
         if isinstance(callee, ModuleRef):
             return self.call_qualname(callee.qualname, node, scope)
         args, kwargs, raw = self.eval_args(node, scope)
+        return self.call_value(callee, args, kwargs, raw, node)
+
+    def call_value(
+        self, callee: Value, args: list[Value], kwargs: dict[str, Value], raw: tuple[RawArg, ...], node: cst.Call
+    ) -> Value:
+        """A call of a value the program holds: a function, class, method, partial, layer or model."""
+        if isinstance(callee, ModuleRef):
+            return self.call_qualname_with(callee.qualname, args, kwargs, raw, node)
+        if isinstance(callee, Partial):
+            return self.call_value(callee.func, *structure.merge_partial(callee, args, kwargs, raw), node)
         if isinstance(callee, FunctionValue):
-            return self.call_function(callee, args, kwargs)
+            return self.call_function(callee, args, kwargs, raw=raw, node=node)
+        if isinstance(callee, BoundMethod):
+            return self.call_function(callee.function, [callee.instance, *args], kwargs, raw=raw, node=node)
+        if isinstance(callee, LambdaValue):
+            return structure.call_lambda(self, callee, args, kwargs)
         if isinstance(callee, ClassValue):
             instance = self.keras.instantiate(callee, args, kwargs, node)
-            return UNKNOWN if instance is NOT_KERAS else instance
+            if instance is NOT_KERAS:
+                return structure.instantiate(self, callee, args, kwargs, raw, node)
+            return instance
         result = self.keras.call_object(callee, args, kwargs, node)
         if result is not NOT_KERAS:
             return result
@@ -478,9 +547,12 @@ class Interpreter:
         args: list[Value] = []
         kwargs: dict[str, Value] = {}
         raw: list[RawArg] = []
+        self.sites.pop(node, None)  # set again below if this call hands on forwarded arguments
         for arg in node.args:
             value = self.eval(arg.value, scope)
-            if arg.star == "*":
+            if isinstance(value, Forwarded) and arg.star:
+                structure.expand_forwarded(self, value, arg, node, args, kwargs, raw)
+            elif arg.star == "*":
                 if isinstance(value, tuple):
                     args.extend(value)
                     raw.extend(RawArg(None, item, arg) for item in value)
@@ -503,7 +575,15 @@ class Interpreter:
 
     def call_qualname(self, qualname: str, node: cst.Call, scope: Scope) -> Value:
         args, kwargs, raw = self.eval_args(node, scope)
+        return self.call_qualname_with(qualname, args, kwargs, raw, node)
+
+    def call_qualname_with(
+        self, qualname: str, args: list[Value], kwargs: dict[str, Value], raw: tuple[RawArg, ...], node: cst.Call
+    ) -> Value:
         result = self.keras.call(qualname, args, kwargs, raw, node)
+        if result is not NOT_KERAS:
+            return result
+        result = structure.call_python(self, canonical(qualname), args, kwargs, raw)
         if result is not NOT_KERAS:
             return result
         result = library.call_library(canonical(qualname), args, kwargs)
@@ -532,8 +612,18 @@ class Interpreter:
         return library.method(receiver, name, args, kwargs)
 
     def call_function(
-        self, function: FunctionValue, args: list[Value], kwargs: dict[str, Value], *, unknown_params: bool = False
+        self,
+        function: FunctionValue,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        *,
+        unknown_params: bool = False,
+        raw: tuple[RawArg, ...] = (),
+        node: cst.Call | None = None,
     ) -> Value:
+        """``unknown_params``: parameters not given are unknown (the function
+        is run for its own sake, not from a call); ``raw`` and ``node``: the
+        call, whose arguments ``*args``/``**kwargs`` hand on as written."""
         definition = function.node
         if definition in self.active or len(self.active) >= MAX_CALL_DEPTH:
             return UNKNOWN
@@ -543,9 +633,12 @@ class Interpreter:
         self.called.add(definition)
         scope = Scope(function.scope)
         self.bind_params(definition.params, args, kwargs, scope, unknown_params)
+        structure.bind_stars(self, function, args, kwargs, raw, node, scope, unknown_params)
         frame = Frame()
         outer_unit, self.unit = self.unit, definition
         outer_line, self.line = self.line, None
+        outer_positions = self.positions
+        self.positions = function.home or self.positions
         self.frames.append(frame)
         self.frame_uncertainty.append(self.uncertain)
         self.active.append(definition)
@@ -559,6 +652,7 @@ class Interpreter:
             self.active.pop()
             self.unit = outer_unit
             self.line = outer_line
+            self.positions = outer_positions
         if frame.generator:
             return DatasetValue(shuffled=False, description="generator")
         if not frame.returns:
@@ -579,10 +673,10 @@ class Interpreter:
         for index, param in enumerate(positional):
             name = param.name.value
             value: Value
-            if unknown_params:
-                value = UNKNOWN
-            elif index < len(args):
+            if index < len(args):
                 value = args[index]
+            elif unknown_params:
+                value = UNKNOWN
             elif name in kwargs:
                 value = kwargs[name]
             elif param.default is not None and not opaque:
@@ -598,39 +692,37 @@ class Interpreter:
                 scope.names[name] = self.eval(param.default, scope.parent or scope)
             else:
                 scope.names[name] = UNKNOWN
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                scope.names[star.name.value] = UNKNOWN
 
     # -- classes -------------------------------------------------------------
 
     def make_class(self, node: cst.ClassDef, scope: Scope) -> ClassValue:
-        bases = []
+        """A class: its bases' qualified names, and its methods and class
+        attributes with those it inherits from user classes."""
+        bases: list[str] = []
+        methods: dict[str, FunctionValue] = {}
+        constants: dict[str, Value] = {}
         for base in node.bases:
             value = self.eval(base.value, scope)
             if isinstance(value, ModuleRef):
                 bases.append(canonical(value.qualname))
             elif isinstance(value, ClassValue):
                 bases.extend(value.bases)
-        methods = []
+                methods.update(value.methods)
+                constants.update(value.constants)
+        body = Scope(scope)
         for statement in node.body.body:
             if isinstance(statement, cst.FunctionDef):
-                function = FunctionValue(statement, scope)
-                methods.append((statement.name.value, function))
+                function = FunctionValue(statement, scope, self.positions)
+                methods[statement.name.value] = function
                 self.defined.append(function)
-        return ClassValue(node, tuple(bases), tuple(methods))
+            elif isinstance(statement, cst.SimpleStatementLine):
+                self.exec_statement(statement, body)
+        constants.update(body.names)
+        cls = ClassValue(node, tuple(bases), tuple(methods.items()), tuple(constants.items()))
+        self.classes.append(cls)
+        return cls
 
 
 def is_range(value: Value) -> bool:
     """A ``range``, its bounds known or not: the loop variable is an index."""
     return isinstance(value, (range, SymRange))
-
-
-def same(left: Value, right: Value) -> bool:
-    """Two abstract values that are certainly equal."""
-    if isinstance(left, Unknown) or isinstance(right, Unknown):
-        return False
-    try:
-        return type(left) is type(right) and bool(left == right)
-    except Exception:
-        return False

@@ -17,7 +17,7 @@ import libcst as cst
 
 from rnnlint.cstnames import dotted_name
 from rnnlint.extract.objects import ClassValue, FunctionValue, LoopFrame, RawArg, plain
-from rnnlint.ir import Arg, Layer, Node, Span, TensorRef
+from rnnlint.ir import Arg, Layer, LayerCall, Node, Span, TensorRef
 from rnnlint.kerasnames import CELLS, LAYERS, MERGE_FUNCTIONS, canonical, normalize_config
 from rnnlint.values import (
     UNKNOWN,
@@ -50,6 +50,18 @@ MODEL_METHODS = frozenset(
 
 RESET_METHODS = frozenset({"reset_states", "reset_state"})
 
+UNSEEN_MODELS = frozenset(
+    {
+        "keras.models.load_model",
+        "keras.saving.load_model",
+        "keras.models.clone_model",
+        "keras.models.model_from_json",
+        "keras.models.model_from_config",
+        "keras.models.model_from_yaml",
+    }
+)
+"""Calls that give a model whose layers a static reading cannot see."""
+
 
 class _NotKeras:
     """What ``KerasModels`` answers for what is not Keras's to decide."""
@@ -75,6 +87,8 @@ class Host(Protocol):
     def call_function(self, function: FunctionValue, args: list[Value], kwargs: dict[str, Value]) -> Value: ...
 
     def new_id(self) -> int: ...
+
+    def bind_callbacks(self, callbacks: Value, model: Value) -> None: ...
 
 
 @dataclass
@@ -122,6 +136,7 @@ class KerasModels:
         self.nodes: list[Node] = []
         self.models: dict[int, ModelBuild] = {}
         self.calls: list[PendingCall] = []
+        self.layer_calls: list[LayerCall] = []
         self.uses_tf_keras = False
 
     # -- what the interpreter asks ---------------------------------------------
@@ -142,6 +157,8 @@ class KerasModels:
         if name == "keras.layers.Input":
             layer = self.make_layer("InputLayer", args, kwargs, raw, node)
             return self.add_node(layer, (), node)
+        if name in UNSEEN_MODELS:
+            return self.opaque_model(self.host.span(node), None)
         if name.startswith("keras.losses."):
             return name.rsplit(".", 1)[1]  # a loss object stands for its name
         if name.startswith("keras.layers."):
@@ -173,9 +190,20 @@ class KerasModels:
     ) -> Value:
         if name in RESET_METHODS:
             self.mark_resets()
+            if isinstance(receiver, (LayerRef, LayersOf)):
+                self.note_layer_call(receiver, name, raw, node)
         if isinstance(receiver, ModelRef):
             return self.call_model_method(receiver, name, args, kwargs, raw, node)
         return NOT_KERAS
+
+    def note_layer_call(
+        self, receiver: LayerRef | LayersOf, name: str, raw: tuple[RawArg, ...], node: cst.Call
+    ) -> None:
+        """A reset of one layer (``lstm.reset_states(states)``), for the version rules."""
+        if isinstance(receiver, LayersOf) and receiver.index is None:
+            return
+        layer = receiver.layer_id if isinstance(receiver, LayerRef) else None
+        self.layer_calls.append(LayerCall(layer, name, self.host.record_args(raw), self.host.span(node)))
 
     def note_opaque_call(self, args: list[Value], kwargs: dict[str, Value]) -> None:
         """A model handed to code we cannot see may have its states reset there."""
@@ -265,6 +293,8 @@ class KerasModels:
                 build.build_shape = args[0] if args else keywords.get("input_shape", UNKNOWN)
             recorded = self.host.record_args(raw)
             self.calls.append(PendingCall(model.model_id, name, recorded, self.host.span(node), tuple(self.host.loops)))
+            if name in ("fit", "fit_generator") and "callbacks" in kwargs:
+                self.host.bind_callbacks(kwargs["callbacks"], model)
         if name in ("predict", "predict_on_batch", "__call__"):
             return ArrayValue(UNKNOWN)
         return UNKNOWN
@@ -272,6 +302,13 @@ class KerasModels:
     def new_model(self, kind: str, node: cst.Call) -> ModelRef:
         model_id = self.host.new_id()
         self.models[model_id] = ModelBuild(model_id, kind, self.host.span(node))
+        return ModelRef(model_id)
+
+    def opaque_model(self, span: Span, name: str | None) -> ModelRef:
+        """A model of unknown structure (loaded, cloned, passed in): version
+        rules apply to its calls, shape rules find nothing to judge."""
+        model_id = self.host.new_id()
+        self.models[model_id] = ModelBuild(model_id, "unseen", span, name, complete=False)
         return ModelRef(model_id)
 
     def new_sequential(self, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> ModelRef:
@@ -340,6 +377,7 @@ class KerasModels:
             self.host.record_args(raw),
             wrapped,
             known,
+            open_keywords="*" in kwargs or "**" in kwargs,
         )
         self.layers[layer.id] = layer
         return layer

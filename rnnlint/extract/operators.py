@@ -424,3 +424,13 @@ def _same_samples(array: ArrayValue, shape: Value) -> Dim:
         if all(is_int(a) and a == b for a, b in zip(array.shape[1:], shape[1:], strict=True)):
             return array.shape[0]
     return UNKNOWN
+
+
+def same(left: Value, right: Value) -> bool:
+    """Two abstract values that are certainly equal."""
+    if isinstance(left, Unknown) or isinstance(right, Unknown):
+        return False
+    try:
+        return type(left) is type(right) and bool(left == right)
+    except Exception:
+        return False

@@ -1,7 +1,8 @@
-"""RNN040: Keras 2's batch arguments on the first layer move to a
-``keras.Input`` in front of it (safe when the Keras version is known: Keras 2 builds the same model, and
-Keras 3 can build it at all; on a guessed version it is unsafe, as it
-rewrites a project that may well be Keras 2).
+"""RNN040: Keras 1 keywords renamed to their Keras 3 names (``dropout_U`` to
+``recurrent_dropout``...); Keras 2's batch arguments on the first layer move to a
+``keras.Input`` in front of it (safe when the Keras version is known: Keras 2
+builds the same model, and Keras 3 can build it at all; on a guessed version it
+is unsafe, as it rewrites a project that may well be Keras 2).
 
 ``batch_input_shape=(b, t, f)`` becomes ``Input(batch_shape=(b, t, f))``;
 ``batch_size=b`` with ``input_shape=(t, f)`` becomes ``Input(shape=(t, f),
@@ -16,13 +17,19 @@ from rnnlint.findings import Finding
 from rnnlint.fix.base import SAFE, Edit, FixContext, Fixer
 from rnnlint.fix.edits import find_keyword, keyword
 from rnnlint.fix.input_layer import first_layer, move_to_input
+from rnnlint.rules.rnn040_keras3_removed_argument import RENAMED
+
+RENAMES = {old: new for family in RENAMED.values() for old, new in family.items()}
 
 MOVED = ("batch_input_shape", "batch_size", "input_shape")
 
 
 def plan(context: FixContext, finding: Finding) -> tuple[Edit, ...] | None:
-    if context.module.keras_version < 3 or finding.model is None:
+    if context.module.keras_version < 3:
         return None
+    renamed = _renamed(context, finding)
+    if renamed is not None or finding.model is None:
+        return renamed
     model = context.module.model(finding.model)
     first = first_layer(model)
     layer = context.layer(finding.layer)
@@ -36,6 +43,19 @@ def plan(context: FixContext, finding: Finding) -> tuple[Edit, ...] | None:
     if input_args is None:
         return None
     return move_to_input(context, model, holder, tuple(given), input_args)
+
+
+def _renamed(context: FixContext, finding: Finding) -> tuple[Edit, ...] | None:
+    """A Keras 1 keyword renamed to its Keras 3 name, where it is written."""
+    layer = context.layer(finding.layer)
+    holder = context.call(layer.span) if layer is not None else None
+    arg = context.locator.arg_at(holder, finding.span) if holder is not None else None
+    if holder is None or arg is None or arg.keyword is None or arg.keyword.value not in RENAMES:
+        return None
+    new = RENAMES[arg.keyword.value]
+    if find_keyword(holder, new) is not None:
+        return None
+    return (Edit(arg, lambda old: old.with_changes(keyword=cst.Name(new))),)
 
 
 def _input_args(given: dict[str, cst.Arg]) -> list[cst.Arg] | None:

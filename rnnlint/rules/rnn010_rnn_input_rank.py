@@ -109,6 +109,10 @@ class RnnInputRank(Rule):
             fix = f"{layer.label} on line {layer.span.line} removed the time axis; feed the recurrent layer a sequence"
             if layer.kind == "Flatten":
                 fix = f"remove Flatten on line {layer.span.line} (the recurrent layer reads the time axis itself)"
+        elif expected == 3 and got == 2 and module.keras_version >= 3 and node.layer.arg_span("input_dim"):
+            (features,) = received[1:]
+            message += f" (Keras 3 reads input_dim={features} as input_shape=({features},), not as the feature count)"
+            fix = f"replace input_dim={features} with input_shape=(timesteps, {features})"
         elif expected == 3 and got == 2:
             (features,) = received[1:]
             fix = (

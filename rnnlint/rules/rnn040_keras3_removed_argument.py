@@ -12,12 +12,43 @@ from rnnlint.shapes import as_dims
 
 REMOVED = ("batch_input_shape", "batch_size")
 
+RECURRENT_LAYERS = ("LSTM", "GRU", "SimpleRNN")
+RENAMED: dict[str, dict[str, str]] = {
+    "recurrent": {
+        "output_dim": "units",
+        "dropout_W": "dropout",
+        "dropout_U": "recurrent_dropout",
+        "init": "kernel_initializer",
+        "inner_init": "recurrent_initializer",
+        "inner_activation": "recurrent_activation",
+        "W_regularizer": "kernel_regularizer",
+        "U_regularizer": "recurrent_regularizer",
+        "b_regularizer": "bias_regularizer",
+    },
+    "Embedding": {"W_regularizer": "embeddings_regularizer"},
+}
+"""Keras 1 keywords Keras 3 rejects, with the keyword that took their place
+(measured: Keras 3.15.1 raises 'Unrecognized keyword arguments' for each)."""
+DROPPED: dict[str, dict[str, str]] = {
+    "recurrent": {
+        "consume_less": "remove it (Keras 3 chooses the implementation itself)",
+        "forget_bias_init": "remove it (unit_forget_bias=True, the default, does the same)",
+        "input_length": "remove it and give the timesteps in the input shape: keras.Input(shape=(timesteps, features))",
+        "time_major": "remove it and pass batch-major input (batch, timesteps, features)",
+        "weights": "remove it and call layer.set_weights(...) once the model is built",
+    },
+    "Embedding": {
+        "dropout": "remove it and put a SpatialDropout1D (or Dropout) layer after the Embedding",
+    },
+}
+"""Keras 1/2 keywords Keras 3 rejects with nothing to rename them to (measured, Keras 3.15.1)."""
+
 
 class Keras3RemovedArgument(Rule):
     code = "RNN040"
     name = "keras3-removed-argument"
     keras_specific = True
-    summary = "Keras 3 layers take no batch_input_shape= or batch_size=."
+    summary = "Keras 3 layers take no batch_input_shape=, batch_size= or Keras 1 keywords."
     words = ((("batch_input_shape",),), (RECURRENT_WORDS, ("batch_size",)))
     """Any layer given ``batch_input_shape``, or a recurrent layer given ``batch_size``, even outside a model."""
     experiment = Experiment(
@@ -31,7 +62,15 @@ class Keras3RemovedArgument(Rule):
     ## What it does
     Under Keras 3, finds `batch_input_shape=` or `batch_size=` passed to a layer
     other than `Input`/`InputLayer`: the Keras 2 way of fixing the batch size
-    of a (stateful) model.
+    of a (stateful) model. Also the Keras 1 keywords that Keras 3 rejects on
+    `LSTM`, `GRU` and `SimpleRNN` (`output_dim`, `dropout_W`, `dropout_U`,
+    `consume_less`, `init`, `inner_init`, `inner_activation`,
+    `W_regularizer`, `U_regularizer`, `b_regularizer`, `forget_bias_init`,
+    `input_length`, `time_major`, `weights`) and on `Embedding` (`dropout`,
+    `W_regularizer`); the renamed ones are fixed by renaming them.
+    (`Embedding(input_length=...)` is accepted with a deprecation warning.
+    `input_dim=` on a recurrent layer is accepted but means
+    `input_shape=(input_dim,)`: that is RNN010.)
 
     ## Why is this bad?
     Keras 3 removed these arguments from layers. Creating the layer raises
@@ -95,6 +134,12 @@ class Keras3RemovedArgument(Rule):
             lstm = layers.LSTM(4, input_shape=(5, 2), batch_size=10)  # expect: RNN040
             """
         ),
+        Example(
+            """
+            import keras
+            model = keras.Sequential([keras.Input(shape=(5, 2)), keras.layers.LSTM(4, dropout_U=0.2)])  # expect: RNN040
+            """
+        ),
     )
 
     fix_examples = (
@@ -123,6 +168,7 @@ class Keras3RemovedArgument(Rule):
         for layer in module.layers:
             if layer.kind == "InputLayer":
                 continue
+            yield from self._keras1_keywords(module, layer)
             for arg in layer.args:
                 if arg.keyword == "batch_size" and not _in_recurrent_model(module, layer):
                     continue  # only a batch size that a recurrent model depends on is rnnlint's business
@@ -136,6 +182,24 @@ class Keras3RemovedArgument(Rule):
                         model=_model_of(module, layer),
                         layer=layer.id,
                     )
+
+    def _keras1_keywords(self, module: ModuleIR, layer: Layer) -> Iterator[Finding]:
+        family = "recurrent" if layer.kind in RECURRENT_LAYERS else layer.kind
+        renamed, dropped = RENAMED.get(family, {}), DROPPED.get(family, {})
+        for arg in layer.args:
+            keyword = arg.keyword or ""
+            if keyword not in renamed and keyword not in dropped:
+                continue
+            fix = f"rename it to {renamed[keyword]}=" if keyword in renamed else dropped[keyword]
+            yield self.finding(
+                module,
+                arg.span,
+                f"Keras 3 has no {keyword}= argument on {layer.kind}: {layer.kind}(...) raises "
+                f"'Unrecognized keyword arguments passed to {layer.kind}'",
+                fix,
+                model=_model_of(module, layer),
+                layer=layer.id,
+            )
 
 
 def _in_recurrent_model(module: ModuleIR, layer: Layer) -> bool:

@@ -14,7 +14,9 @@ class Keras3ModelResetStates(Rule):
     name = "keras3-model-reset-states"
     keras_specific = True
     summary = "Keras 3 models have no reset_states(); reset the recurrent layers."
-    words = ((("reset_states",), MODEL_WORDS),)
+    words = ((("reset_states",), (*MODEL_WORDS, "load_model", "clone_model", "Callback", ".fit(")),)
+    """A ``reset_states`` call with a model: built here, loaded or cloned, a
+    callback's ``self.model``, or one passed in and trained."""
     """A ``reset_states`` call and a model, with or without a recurrent layer."""
     experiment = Experiment(
         "attribute",
@@ -25,12 +27,16 @@ class Keras3ModelResetStates(Rule):
     fixer = "rnnlint.fix.rnn041_keras3_model_reset_states"
     doc = """
     ## What it does
-    Under Keras 3, finds `model.reset_states()` calls on a model.
+    Under Keras 3, finds `model.reset_states()` calls on a model (also one
+    loaded with `load_model`, passed in, or a callback's `self.model`), and
+    `layer.reset_states(states)` calls on a layer.
 
     ## Why is this bad?
     In Keras 2, `Model.reset_states()` reset every stateful layer. Keras 3
     removed it from `Model`: the call raises `AttributeError` (often after a
-    whole epoch of training). Recurrent layers still have `reset_states()`
+    whole epoch of training). A recurrent layer's `reset_states()` takes no
+    argument in Keras 3: `reset_states(states)` raises `TypeError`
+    (measured, Keras 3.15.1). Recurrent layers still have `reset_states()`
     and `reset_state()`. Reset only the stateful ones, as Keras 2 did: a
     non-stateful `Bidirectional` raises "Layer must be stateful." on
     `reset_state()`, and preprocessing layers (`TextVectorization`,
@@ -92,6 +98,15 @@ class Keras3ModelResetStates(Rule):
             model.reset_states()  # expect: RNN041
             """
         ),
+        Example(
+            """
+            import numpy as np
+            import keras
+            lstm = keras.layers.LSTM(4, stateful=True)
+            model = keras.Sequential([keras.Input(batch_shape=(2, 3, 1)), lstm])
+            lstm.reset_states([np.zeros((2, 4)), np.zeros((2, 4))])  # expect: RNN041
+            """
+        ),
     )
 
     fix_examples = (
@@ -122,6 +137,15 @@ class Keras3ModelResetStates(Rule):
     def check(self, module: ModuleIR) -> Iterator[Finding]:
         if module.keras_version < 3:
             return
+        for layer_call in module.layer_calls:
+            if layer_call.method == "reset_states" and layer_call.args:
+                yield self.finding(
+                    module,
+                    layer_call.span,
+                    "Keras 3 layers' reset_states() takes no argument: reset_states(states) raises TypeError",
+                    "call layer.reset_state() and then set each state: "
+                    "for state, value in zip(layer.states, values): state.assign(value)",
+                )
         for call in module.calls:
             if call.method == "reset_states":
                 name = module.model(call.model).name or "model"
