@@ -26,7 +26,7 @@ from rnnlint.kerasversion import installed_keras_major
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import NotebookError
 from rnnlint.notebook import parse as parse_notebook
-from rnnlint.pipeline import decode
+from rnnlint.reading import decode
 
 DEFAULT_FOLDER = ".rnnlint_cache"
 KIND = "rnnlint-file-result"

@@ -38,7 +38,7 @@ from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError
 from rnnlint.notebook import parse as parse_notebook
 from rnnlint.prefilter import imports_keras_code, may_concern_recurrent_models
-from rnnlint.reading import DEFAULT_LIMITS, InputLimits, Refusal, line_refusal, read_file, size_refusal
+from rnnlint.reading import DEFAULT_LIMITS, InputLimits, Refusal, decode, line_refusal, read_file, size_refusal
 from rnnlint.rules import Rule
 from rnnlint.rules.rnn100_unused_suppression import UnusedSuppression
 
@@ -326,20 +326,6 @@ def check_notebook(
         return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", str(error)),))
     result = check_source(path, notebook.source, rules, keras, prefilter=prefilter, limits=limits)
     return replace(result, notebook=notebook)
-
-
-def decode(data: bytes) -> str | None:
-    """Source bytes as text, honouring a BOM and a PEP 263 coding line."""
-    import tokenize
-    from io import BytesIO
-
-    if b"\x00" in data:
-        return None
-    try:
-        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
-        return data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError):
-        return None
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

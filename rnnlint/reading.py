@@ -109,3 +109,17 @@ def line_refusal(source: str, limits: InputLimits) -> Refusal | None:
                 f"{limits.line_size:,} (raise it in [tool.rnnlint] to check this file)"
             )
     return None
+
+
+def decode(data: bytes) -> str | None:
+    """Source bytes as text, honouring a BOM and a PEP 263 coding line."""
+    import tokenize
+    from io import BytesIO
+
+    if b"\x00" in data:
+        return None
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None

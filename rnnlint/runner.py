@@ -25,9 +25,9 @@ from rnnlint.findings import FileResult, Finding
 from rnnlint.ir import ModuleIR, Span
 from rnnlint.kerasversion import KerasBasis, option_basis
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
-from rnnlint.pipeline import UNUSED_SUPPRESSION, check_bytes, check_file, decode, finish, refused, syntax_error
+from rnnlint.pipeline import UNUSED_SUPPRESSION, check_bytes, check_file, finish, refused, syntax_error
 from rnnlint.prefilter import imports_keras_code, may_concern_recurrent_models
-from rnnlint.reading import Refusal, read_file
+from rnnlint.reading import Refusal, decode, read_file
 from rnnlint.suppressions import mentions_directives
 from rnnlint.syntaxcache import SyntaxCache
 

@@ -12,6 +12,7 @@ are its own and become unknown to others (``structure.exported``).
 
 from __future__ import annotations
 
+import ast
 import os
 from dataclasses import dataclass
 
@@ -61,15 +62,19 @@ class Linker:
 
         from rnnlint.extract.interpreter import Interpreter
         from rnnlint.extract.structure import exported
-        from rnnlint.pipeline import decode
+        from rnnlint.reading import DEFAULT_LIMITS, decode, line_refusal, read_file, size_refusal
 
+        data = read_file(path)  # only a regular file, of bounded size (rnnlint.reading)
+        source = decode(data) if isinstance(data, bytes) else None
+        if source is None or size_refusal(source, DEFAULT_LIMITS) or line_refusal(source, DEFAULT_LIMITS):
+            return None
         try:
-            with open(path, "rb") as handle:
-                source = decode(handle.read())
-            if source is None:
-                return None
+            compile(source, path, "exec", ast.PyCF_ONLY_AST)  # Python refuses first what libcst would take minutes on
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        try:
             tree = cst.parse_module(source)
-        except (OSError, cst.ParserSyntaxError, RecursionError, MemoryError):
+        except (cst.ParserSyntaxError, RecursionError, MemoryError):
             return None
         self.parsed += 1
         try:
