@@ -128,6 +128,29 @@ def test_spec_refuses_what_it_cannot_rebuild_faithfully(source: str, reason: str
         model_spec(module.models[0])
 
 
+NESTED = """
+import keras
+encoder = keras.Sequential([keras.Input(shape=(10, 3)), keras.layers.LSTM(8)])
+model = keras.Sequential([keras.Input(shape=(10, 3)), encoder, keras.layers.Dense(1)])
+"""
+
+
+def test_a_model_used_as_a_layer_is_rebuilt_from_its_own_spec() -> None:
+    module, _ = module_of(NESTED)
+    outer = model_spec(module.models[1])
+    nested = outer.spec.nodes[1].layer
+    assert nested.cls == "Model" and nested.model is not None
+    assert [node.layer.cls for node in nested.model.nodes] == ["InputLayer", "LSTM"]
+    assert LayerSpec.from_json(json.loads(json.dumps(nested.to_json()))) == nested
+    assert "model" not in outer.spec.nodes[2].layer.to_json()  # other layers' probe keys stay as they were
+
+
+def test_a_nested_model_that_cannot_be_rebuilt_names_itself() -> None:
+    module, _ = module_of(NESTED.replace("LSTM(8)", "LSTM(n)"))
+    with pytest.raises(Unbuildable, match="used as a layer: units= of LSTM on line 3 is not a literal"):
+        model_spec(module.models[1])
+
+
 # -- plans: the smallest data that shows the problem --------------------------------
 
 
