@@ -175,6 +175,58 @@ def test_plan_for_samples_not_divisible() -> None:
     assert plan.ran == "ran fit(batch_size=32) on 37 samples shaped (37, 8, 16)"
 
 
+LOADED_SAMPLES = """
+import numpy as np
+import keras
+X = np.load("x.npy")
+y = np.load("y.npy")
+model = keras.Sequential()
+model.add(keras.layers.LSTM(16, input_shape=X.shape))
+model.add(keras.layers.Dense(n_classes, activation="softmax"))
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+model.fit(X, y, batch_size=64)
+"""
+
+
+def test_samples_of_unknown_rank_data_stand_in_and_the_build_stops_at_the_recurrent_layer() -> None:
+    module, findings = module_of(LOADED_SAMPLES)
+    (finding,) = findings
+    plan = plan_finding(finding, module)
+    assert plan.probe.kind == "build" and plan.probe.x == ((2, 64, 8, 6),)
+    assert plan.probe.model is not None and [node.layer.cls for node in plan.probe.model.nodes] == [
+        "InputLayer",
+        "LSTM",
+    ]  # Dense(n_classes) after it cannot change the error at the LSTM
+    assert plan.stand_ins.endswith("with 64 samples standing in for len(X), X taken as 3-D, its other axes 8 and 6")
+    assert "up to LSTM(16)" in plan.stand_ins
+
+
+def test_samples_written_into_a_2d_input_shape_run_the_call_with_a_stand_in() -> None:
+    source = """
+    import numpy as np
+    import pandas as pd
+    import keras
+    signal = pd.read_csv("s.csv")[["a", "b", "c"]].values
+    X = []
+    for start in range(0, len(signal) - 64, 8):
+        X.append(signal[start:start + 64])
+    X = np.array(X)
+    model = keras.Sequential([keras.layers.LSTM(8, input_shape=(X.shape[0], X.shape[2])), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="adam")
+    model.fit(X, np.zeros((len(X), 1)), batch_size=32)
+    """
+    module, findings = module_of(source)
+    (finding,) = findings
+    plan = plan_finding(finding, module)
+    assert (plan.probe.kind, plan.probe.method) == ("run", "fit")
+    assert plan.probe.x == ((48, 64, 3),)  # 64 is a timestep count here: the samples take the next size
+    assert plan.probe.model is not None and dict(plan.probe.model.nodes[0].layer.kwargs) == {"shape": (48, 3)}
+    assert plan.stand_ins == "with 48 samples standing in for len(X)"
+    reply = Reply(Failure("ValueError", "expected shape=(None, 48, 3), found shape=(48, 64, 3)", "run"))
+    confirmation = judge(finding, plan, reply, VERSIONS)
+    assert confirmation.status == "confirmed" and confirmation.detail.endswith(plan.stand_ins + ")")
+
+
 def test_plan_for_a_removed_argument_passes_it_as_written() -> None:
     module, findings = module_of("import keras\nlstm = keras.layers.LSTM(4, batch_input_shape=(8, 5, 2))\n")
     (finding,) = findings

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rnnlint.codes import RUNTIME_ERROR
 from rnnlint.confirm.protocol import Probe, Shape
@@ -24,14 +24,24 @@ from rnnlint.confirm.spec import (
     layer_spec,
     model_spec,
 )
+from rnnlint.confirm.standins import (
+    NoStandIn,
+    StandIns,
+    data_shape,
+    declared_shape,
+    known_sizes,
+    up_to_recurrent,
+    with_input_shape,
+)
 from rnnlint.facts import batch_size_arg, fmt_shape, samples, x_value, y_value
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
 from rnnlint.rules import ALL_RULES
 from rnnlint.rules.rnn003_stateful_samples_not_divisible import VALIDATION_DATA_POSITION, VALIDATION_SPLIT_POSITION
+from rnnlint.rules.rnn012_input_shape_includes_batch import array_name, samples_in_input
 from rnnlint.rules.rnn040_keras3_removed_argument import REMOVED
 from rnnlint.shapes import infer
-from rnnlint.values import ArrayValue, Unknown, Value, is_int
+from rnnlint.values import ArrayValue, Sym, Unknown, Value, is_int
 
 MAX_VALUES = 20_000_000
 """The most array values one experiment may allocate (80 MB of float32)."""
@@ -50,6 +60,8 @@ class Plan:
     probe: Probe
     ran: str
     defaults: tuple[str, ...] = ()
+    stand_ins: str = ""
+    """Which small sizes stood in for sizes only known at run time (``standins``), in words."""
 
 
 def plan_finding(finding: Finding, module: ModuleIR) -> Plan:
@@ -96,6 +108,34 @@ def _call(finding: Finding) -> ModelCall:
 
 def _plan_build(finding: Finding, module: ModuleIR) -> Plan:
     return _build_plan(finding.code, module, model_spec(_model(finding, module)))
+
+
+def _plan_input_samples(finding: Finding, module: ModuleIR) -> Plan:
+    """An input shape holding the samples of the data a call gets (a symbol) is
+    shown with a small stand-in for them: by building the model when that makes
+    the recurrent layer's input the wrong rank, else by running the call."""
+    model, layer = _model(finding, module), _layer(module, finding.layer)
+    symbolic = samples_in_input(module, model, layer)
+    if symbolic is None:
+        return _plan_build(finding, module)
+    call, data = symbolic[1], x_value(symbolic[1])
+    declared = layer.get("shape")
+    if not isinstance(data, ArrayValue) or not isinstance(data.sample_dim, Sym) or len(model.inputs) != 1:
+        raise NoPlan("the data the input shape is taken from is not one array")
+    stand = StandIns(known_sizes(data, declared))
+    try:
+        x = data_shape(data, array_name(data.sample_dim), stand)
+        sample = declared_shape(declared, x, data.sample_dim, stand)
+    except NoStandIn as error:
+        raise NoPlan(str(error)) from None
+    declaring = with_input_shape(model, layer.id, sample)
+    cut = up_to_recurrent(declaring, layer.id) if len(sample) != 2 else None
+    if cut is not None:
+        plan = _build_plan(finding.code, module, model_spec(cut[0]))
+        ran = plan.ran.replace("the model", f"the model up to {cut[1]}", 1)
+        return replace(plan, ran=ran, stand_ins=f"{ran}, {stand.evidence()}")
+    plan = _run_plan(finding, module, model, model_spec(declaring), call, x[0], x[0], x=(x,))
+    return replace(plan, stand_ins=stand.evidence())
 
 
 def _plan_removed_argument(finding: Finding, module: ModuleIR) -> Plan:
@@ -195,8 +235,10 @@ def _run_plan(
     split: float | None = None,
     validation: tuple[tuple[Shape, ...], tuple[Shape, ...]] | None = None,
     own_shapes: bool = False,
+    x: tuple[Shape, ...] | None = None,
 ) -> Plan:
-    x = _data_shapes(x_value(call), built.declared, rows, "data", strict=own_shapes)
+    if x is None:
+        x = _data_shapes(x_value(call), built.declared, rows, "data", strict=own_shapes)
     y = None
     if call.method not in ("predict", "predict_on_batch"):
         y = _data_shapes(y_value(call), _output_shapes(model), rows, "targets")
@@ -362,6 +404,7 @@ Planner = Callable[[Finding, ModuleIR], Plan]
 
 PLANNERS_BY_NAME: dict[str, Planner] = {
     "build": _plan_build,
+    "input-samples": _plan_input_samples,
     "removed-argument": _plan_removed_argument,
     "attribute": _plan_attribute,
     "not-divisible": _plan_not_divisible,

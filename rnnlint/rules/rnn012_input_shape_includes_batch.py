@@ -16,7 +16,20 @@ class InputShapeIncludesBatch(Rule):
     code = "RNN012"
     name = "input-shape-includes-batch"
     summary = "input_shape describes one sample: it must not include the batch size."
-    experiment = Experiment("build", BUILD_AND_CALL, KERAS_RAISES, error=SHAPE_ERROR)
+    experiment = Experiment(
+        "input-samples",
+        BUILD_AND_CALL,
+        KERAS_RAISES,
+        error=SHAPE_ERROR,
+        cases=(
+            (
+                "the samples of the data (`input_shape=X.shape`, sizes unknown)",
+                "the same with 64 samples (and small sizes for the other unknown axes) standing in, named in the "
+                "evidence; when the input then has the right rank, run the call on data of that shape",
+                "Keras raises the error the rule predicts",
+            ),
+        ),
+    )
     doc = """
     ## What it does
     Finds a recurrent first layer whose `input_shape` (or `Input(shape=...)`)
