@@ -67,6 +67,15 @@ def test_first_line_of_a_graph_execution_error() -> None:
     assert first_line(text) == "Incompatible shapes: [2,12] vs. [4,12]"
 
 
+def test_first_line_of_an_error_without_stack_traces() -> None:
+    text = (
+        "Graph execution error:\n\nDetected at node functional_1/dense_1/Add defined at (most recent call last):\n"
+        "<stack traces unavailable>\nMatrix size-incompatible: In[0]: [2,384], In[1]: [192,1]\n"
+        "\t [[{{node functional_1/dense_1/Add}}]] [Op:__inference_multi_step_on_iterator_883]"
+    )
+    assert first_line(text) == "Matrix size-incompatible: In[0]: [2,384], In[1]: [192,1]"
+
+
 def test_first_line_of_tf_keras_user_code_error() -> None:
     text = (
         "in user code:\n\n"
@@ -225,6 +234,37 @@ def test_samples_written_into_a_2d_input_shape_run_the_call_with_a_stand_in() ->
     reply = Reply(Failure("ValueError", "expected shape=(None, 48, 3), found shape=(48, 64, 3)", "run"))
     confirmation = judge(finding, plan, reply, VERSIONS)
     assert confirmation.status == "confirmed" and confirmation.detail.endswith(plan.stand_ins + ")")
+
+
+WINDOWS = """
+import numpy as np
+import keras
+values = np.zeros((1000, 4))
+train = keras.utils.timeseries_dataset_from_array(values[:-1], values[48:, 0], sequence_length=48, batch_size=128)
+inputs = keras.Input(shape=(24, 4))
+x = keras.layers.LSTM(8, return_sequences=True)(inputs)
+x = keras.layers.Flatten()(x)
+model = keras.Model(inputs, keras.layers.Dense(1)(x))
+model.compile(loss="mse", optimizer="adam")
+model.fit(train, epochs=2)
+"""
+
+
+def test_a_time_series_dataset_is_cut_again_in_the_worker() -> None:
+    module, findings = module_of(WINDOWS)
+    (finding,) = findings
+    plan = plan_finding(finding, module)
+    probe = plan.probe
+    assert probe.timeseries and probe.x == ((2, 48, 4),) and probe.y == ((2, 1),)
+    assert Probe.from_json(json.loads(json.dumps(probe.to_json()))) == probe
+    assert "timeseries_dataset_from_array" in plan.ran
+
+
+def test_no_plan_where_keras_runs_a_time_series_dataset_without_an_error() -> None:
+    module, findings = module_of(WINDOWS.replace("x = keras.layers.Flatten()(x)\n", "").replace("True", "False"))
+    (finding,) = findings
+    with pytest.raises(NoPlan, match="without an error, as the finding says"):
+        plan_finding(finding, module)
 
 
 def test_plan_for_a_removed_argument_passes_it_as_written() -> None:

@@ -39,9 +39,10 @@ from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
 from rnnlint.rules import ALL_RULES
 from rnnlint.rules.rnn003_stateful_samples_not_divisible import VALIDATION_DATA_POSITION, VALIDATION_SPLIT_POSITION
 from rnnlint.rules.rnn012_input_shape_includes_batch import array_name, samples_in_input
+from rnnlint.rules.rnn021_data_shape_mismatch import TIMESTEP_DEPENDENT
 from rnnlint.rules.rnn040_keras3_removed_argument import REMOVED
 from rnnlint.shapes import infer
-from rnnlint.values import ArrayValue, Sym, Unknown, Value, is_int
+from rnnlint.values import ArrayValue, DatasetValue, Sym, Unknown, Value, is_int
 
 MAX_VALUES = 20_000_000
 """The most array values one experiment may allocate (80 MB of float32)."""
@@ -219,8 +220,37 @@ def _plan_data_shape(finding: Finding, module: ModuleIR) -> Plan:
     built = model_spec(model)
     count = samples(x_value(call))
     rows = built.batch or (min(count, BATCH_PLACEHOLDER) if is_int(count) and count > 0 else BATCH_PLACEHOLDER)
+    data = x_value(call)
+    if isinstance(data, DatasetValue):
+        return _plan_dataset(finding, module, model, built, call, data, rows)
     batch_size = None if call.method in ON_BATCH else rows
     return _run_plan(finding, module, model, built, call, rows, batch_size, own_shapes=True)
+
+
+def _plan_dataset(
+    finding: Finding, module: ModuleIR, model: Model, built: BuildSpec, call: ModelCall, data: DatasetValue, rows: int
+) -> Plan:
+    """One batch of a dataset whose batches' shape is known; a time-series
+    dataset is made as the program makes it, so that Keras sees no timesteps."""
+    batch = data.batch_shape
+    dims = tuple(dim for dim in batch[1:] if isinstance(dim, int)) if not isinstance(batch, Unknown) else ()
+    if isinstance(batch, Unknown) or not all(is_int(dim) for dim in batch[1:]):
+        raise NoPlan("the shape of the data is not known")
+    x: tuple[Shape, ...] = ((rows, *dims),)
+    timeseries = not data.static_steps
+    if timeseries and (len(x[0]) != 3 or call.method not in ("fit", "evaluate", "predict")):
+        raise NoPlan("the time-series dataset is not one 3-D input")
+    if timeseries and not any(layer.kind in TIMESTEP_DEPENDENT for layer in model.layers):
+        raise NoPlan(
+            "Keras runs the model on a time-series dataset's own timesteps without an error, as the finding says"
+        )
+    plan = _run_plan(finding, module, model, built, call, rows, None, x=x)
+    if not timeseries:
+        return plan
+    ran = (
+        f"{plan.ran}, cut by timeseries_dataset_from_array (no static timesteps), targets shaped as the model's output"
+    )
+    return replace(plan, probe=replace(plan.probe, timeseries=True), ran=ran)
 
 
 def _run_plan(

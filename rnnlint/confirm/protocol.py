@@ -151,8 +151,17 @@ class Probe:
     batch_size: int | None = None
     validation_split: float | None = None
     validation: tuple[tuple[Shape, ...], tuple[Shape, ...]] | None = None
+    timeseries: bool = False
+    """``run``: feed ``x``/``y`` as ``timeseries_dataset_from_array`` does, in
+    batches whose timestep axis has no static size (Keras cannot check it)."""
 
     def to_json(self) -> dict[str, Json]:
+        data = self._fields()
+        if self.timeseries:  # only then: the keys of other probes stay as they were
+            data["timeseries"] = True
+        return data
+
+    def _fields(self) -> dict[str, Json]:
         return {
             "kind": self.kind,
             "rule": self.rule,
@@ -187,6 +196,7 @@ class Probe:
             batch_size=data.get("batch_size"),
             validation_split=data.get("validation_split"),
             validation=(_shapes(validation[0]), _shapes(validation[1])) if validation else None,
+            timeseries=bool(data.get("timeseries", False)),
         )
 
     def key(self) -> str:
