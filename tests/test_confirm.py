@@ -224,7 +224,7 @@ def test_samples_written_into_a_2d_input_shape_run_the_call_with_a_stand_in() ->
     model.compile(loss="mse", optimizer="adam")
     model.fit(X, np.zeros((len(X), 1)), batch_size=32)
     """
-    module, findings = module_of(source)
+    module, findings = module_of(source, keras=2)
     (finding,) = findings
     plan = plan_finding(finding, module)
     assert (plan.probe.kind, plan.probe.method) == ("run", "fit")
@@ -234,6 +234,11 @@ def test_samples_written_into_a_2d_input_shape_run_the_call_with_a_stand_in() ->
     reply = Reply(Failure("ValueError", "expected shape=(None, 48, 3), found shape=(48, 64, 3)", "run"))
     confirmation = judge(finding, plan, reply, VERSIONS)
     assert confirmation.status == "confirmed" and confirmation.detail.endswith(plan.stand_ins + ")")
+    module, findings = module_of(source, keras=3)  # a Keras 3 Sequential does not check its timesteps
+    (finding,) = findings
+    assert finding.message.endswith("runs the model on the data's own timesteps without an error")
+    with pytest.raises(NoPlan, match="without an error, as the finding says"):
+        plan_finding(finding, module)
 
 
 WINDOWS = """

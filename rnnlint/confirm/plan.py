@@ -39,7 +39,7 @@ from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
 from rnnlint.rules import ALL_RULES
 from rnnlint.rules.rnn003_stateful_samples_not_divisible import VALIDATION_DATA_POSITION, VALIDATION_SPLIT_POSITION
 from rnnlint.rules.rnn012_input_shape_includes_batch import array_name, samples_in_input
-from rnnlint.rules.rnn021_data_shape_mismatch import TIMESTEP_DEPENDENT
+from rnnlint.rules.rnn021_data_shape_mismatch import TIMESTEP_DEPENDENT, keras_checks_timesteps
 from rnnlint.rules.rnn040_keras3_removed_argument import REMOVED
 from rnnlint.shapes import infer
 from rnnlint.values import ArrayValue, DatasetValue, Sym, Unknown, Value, is_int
@@ -135,6 +135,8 @@ def _plan_input_samples(finding: Finding, module: ModuleIR) -> Plan:
         plan = _build_plan(finding.code, module, model_spec(cut[0]))
         ran = plan.ran.replace("the model", f"the model up to {cut[1]}", 1)
         return replace(plan, ran=ran, stand_ins=f"{ran}, {stand.evidence()}")
+    if not keras_checks_timesteps(module, model):
+        raise NoPlan("Keras runs the model on the data's own timesteps without an error, as the finding says")
     plan = _run_plan(finding, module, model, model_spec(declaring), call, x[0], x[0], x=(x,))
     return replace(plan, stand_ins=stand.evidence())
 
