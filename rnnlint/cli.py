@@ -90,8 +90,8 @@ keras_option = click.option(
     "--keras",
     type=click.Choice(["auto", "2", "3"]),
     default=None,
-    help="Keras version to judge by [default: the config's, else auto]. auto: tf_keras imports mean 2, "
-    "else the installed keras.",
+    help="Keras version to judge by [default: the config's, else auto]. auto: each file's project decides "
+    "(its dependencies, then lock files), then tf_keras imports (2), then the installed keras, else 3 (assumed).",
 )
 
 
@@ -126,7 +126,11 @@ keras_option = click.option(
 @click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings (errors still give 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only, without the summary line.")
 @click.option(
-    "-v", "--verbose", is_flag=True, help=f"Print the traceback of each internal error ({INTERNAL_ERROR}) on stderr."
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Print on stderr the Keras version each project's files were judged for and why, and the traceback "
+    f"of each internal error ({INTERNAL_ERROR}).",
 )
 @click.option("--fix", is_flag=True, help="Apply the safe fixes in place (for -: print the fixed code), then check.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
@@ -140,9 +144,22 @@ keras_option = click.option(
     help="Rebuild the models with findings (all: every recurrent model) in TensorFlow and show what Keras does "
     "(needs rnnlint[confirm]); off: not even when the config asks for it.",
 )
+@click.option(
+    "--confirm-budget",
+    type=click.FloatRange(min=1),
+    default=600.0,
+    show_default=True,
+    help="With --confirm: seconds all models together may take in TensorFlow; past it, the rest are unconfirmed.",
+)
 @click.option("--strict", is_flag=True, help="With --confirm: findings Keras did not reproduce also give exit code 1.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache.")
-@click.option("--cache-dir", default=".rnnlint_cache", show_default=True, help="Where results are cached.")
+@click.option(
+    "--cache-dir",
+    envvar="RNNLINT_CACHE_DIR",
+    default=None,
+    help="Where per-file results are cached [default: .rnnlint_cache at the project root]; with --confirm, "
+    "Keras's answers too [default: the user's cache folder].",
+)
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes to check files with [default: the cores]."
 )
@@ -171,9 +188,10 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     confirm: str | None,
+    confirm_budget: float,
     strict: bool,
     no_cache: bool,
-    cache_dir: str,
+    cache_dir: str | None,
     jobs: int | None,
 ) -> None:
     """Check Python files, notebooks and folders for recurrent-model mistakes (PATH - reads stdin).
@@ -203,26 +221,34 @@ def check(
         resolver = Resolver(overrides, config_file, isolated)
     except ConfigError as error:
         _fail(str(error))
+    resolver.project_store = None if no_cache else cache_dir
     if show_settings:
         _show_settings(resolver, paths or (".",), stdin_filename)
     mode = _confirm_mode(resolver, paths, stdin_filename, confirm)
-    stdin = Buffer(stdin_filename or STDIN, sys.stdin.buffer.read()) if STDIN in paths else None
+    stdin = Buffer(stdin_filename or STDIN, _read_stdin()) if STDIN in paths else None
     if fix or diff or unsafe_fixes:
         from rnnlint.fix_command import run_fixes
 
         stdin = run_fixes(paths, resolver, stdin, fix=fix, diff=diff, unsafe=unsafe_fixes, force_exclude=force_exclude)
+    from rnnlint import printable
     from rnnlint.filecache import FileCache
 
-    cache = FileCache(None if no_cache else cache_dir)
-    report = run(paths, resolver, stdin, _confirm_options(mode, cache.folder), jobs, cache, force_exclude)
+    cache = FileCache(None if no_cache else cache_dir or _project_cache(resolver, paths, stdin_filename))
+    confirm_cache = None if no_cache else cache_dir
+    progress = output_format in ("text", "full") and not quiet  # on stderr, when it is a terminal
+    options = _confirm_options(mode, confirm_cache, confirm_budget, default=not no_cache, progress=progress)
+    report = run(paths, resolver, stdin, options, jobs, cache, force_exclude)
+    report = printable.report(report)
     reported = {finding.span.path for finding in report.findings if finding.code == IO_ERROR}
     for path in report.missing:
         if path not in reported:  # E902 not selected: said anyway, as ruff does
             click.echo(f"rnnlint: warning: failed to check {path}: No such file or directory", err=True)
     for message in report.config_errors:
         click.echo(f"rnnlint: error: {message}", err=True)
-    _write_report(report, output_format, output_file, statistics, quiet, err=fix and stdin is not None)
+    failed = bool(report.missing or report.config_errors) and not report.findings  # no "All checks passed"
+    _write_report(report, output_format, output_file, statistics, quiet or failed, err=fix and stdin is not None)
     if verbose:
+        _write_keras(report.keras)
         _write_tracebacks(report.findings)
     if report.config_errors or any(f.code in EXIT_ERROR_CODES for f in report.findings):
         sys.exit(EXIT_ERROR)
@@ -244,12 +270,45 @@ def _confirm_mode(resolver: Resolver, paths: tuple[str, ...], stdin_filename: st
         return given or "off"
 
 
-def _confirm_options(confirm: str, cache_dir: str | None) -> ConfirmOptions | None:
+def _read_stdin() -> bytes:
+    """Standard input, read up to ``READ_LIMIT`` bytes: more is a one-line error, not memory exhausted."""
+    from rnnlint.reading import Refusal, read_bounded
+
+    data = read_bounded(sys.stdin.buffer)
+    if isinstance(data, Refusal):
+        _fail(f"stdin: {data.reason}")
+    return data
+
+
+def _project_cache(resolver: Resolver, paths: tuple[str, ...], stdin_filename: str | None) -> str:
+    """``.rnnlint_cache`` in the project root (the first path's config folder, else the working folder)."""
+    from rnnlint.config import ConfigError
+    from rnnlint.filecache import DEFAULT_FOLDER
+    from rnnlint.runner import STDIN
+
+    first = next((path for path in paths if path != STDIN), stdin_filename or ".")
+    try:
+        root = resolver.settings_for(first).root
+    except ConfigError:
+        root = os.getcwd()
+    return os.path.join(root, DEFAULT_FOLDER)
+
+
+def _confirm_options(
+    confirm: str, cache_dir: str | None, budget: float, default: bool, progress: bool = False
+) -> ConfirmOptions | None:
+    """``cache_dir`` given: Keras's answers go there; else the user's cache
+    folder (``default``), never the checkout, or nowhere (``--no-cache``).
+    ``progress``: a human format, so a progress line may go to stderr (if it is a terminal)."""
     if confirm == "off":
         return None
+    from rnnlint.confirm.client import Limits
     from rnnlint.confirm.session import ConfirmOptions
 
-    return ConfirmOptions(mode=confirm, cache_dir=cache_dir)
+    limits = Limits(total=budget)
+    if cache_dir is None and default:
+        return ConfirmOptions(mode=confirm, limits=limits, progress=progress)
+    return ConfirmOptions(mode=confirm, cache_dir=cache_dir, limits=limits, progress=progress)
 
 
 def _failing(findings: tuple[Finding, ...], strict: bool) -> tuple[Finding, ...]:
@@ -277,18 +336,24 @@ def _patterns(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"rnnlint: error: {message}", err=True)
+    from rnnlint.printable import line
+
+    click.echo(f"rnnlint: error: {line(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
 def _show_settings(resolver: Resolver, paths: tuple[str, ...], stdin_filename: str | None) -> NoReturn:
-    """Each path's resolved settings as TOML; exit 2 when a config file is broken."""
+    """Each path's resolved settings as TOML, and the Keras its files are
+    judged for and why; exit 2 when a config file is broken."""
     from rnnlint.config import ConfigError
+    from rnnlint.kerasversion import describe_basis
 
     for path in paths:
         shown = (stdin_filename or path) if path == "-" else path
         try:
-            click.echo(f"# settings for {shown}\n{resolver.settings_for(shown).describe()}")
+            settings = resolver.settings_for(shown)
+            keras = describe_basis(resolver.keras_basis(shown, settings))
+            click.echo(f"# settings for {shown}\n# keras: {keras}\n{settings.describe()}")
         except ConfigError as error:
             _fail(str(error))
     sys.exit(EXIT_CLEAN)
@@ -310,10 +375,16 @@ def _write_report(
         return
     try:
         os.makedirs(os.path.dirname(os.path.abspath(output_file)), exist_ok=True)
-        with open(output_file, "w", encoding="utf-8") as handle:
+        with open(output_file, "w", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(rendered)
     except OSError as error:
         _fail(f"{output_file}: cannot write the report: {error.strerror}")
+
+
+def _write_keras(judged: tuple[tuple[str, int], ...]) -> None:
+    """Each version judged for, why, and for how many files: on stderr, as the tracebacks."""
+    for described, files in judged:
+        click.echo(f"rnnlint: judged for {described}: {files} file{'s' if files != 1 else ''}", err=True)
 
 
 def _write_tracebacks(findings: tuple[Finding, ...]) -> None:
@@ -365,19 +436,45 @@ def rule(code: str | None, show_all: bool, output_format: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @keras_option
-def shapes(paths: tuple[str, ...], output_format: str, keras: str | None) -> None:
-    """Show each model's layers, output shapes and parameter counts."""
+def shapes(paths: tuple[str, ...], output_format: str, output: str | None, keras: str | None) -> None:
+    """Show each model's layers, output shapes and parameter counts (html: a picture, with the findings)."""
     from rnnlint import shapes_report
     from rnnlint.runner import extract_modules
 
-    modules, problems = extract_modules(paths, keras or "auto")
+    if output_format == "html":
+        text, problems = _shapes_html(paths, keras)
+    else:
+        modules, problems = extract_modules(paths, keras or "auto")
+        formatter: Any = shapes_report.json_report if output_format == "json" else shapes_report.text
+        text = formatter(modules)
     for problem in problems:
         click.echo(f"rnnlint: error: {problem}", err=True)
-    formatter: Any = shapes_report.json_report if output_format == "json" else shapes_report.text
-    click.echo(formatter(modules), nl=False)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            _fail(f"cannot write {output}: {error.strerror}")
     sys.exit(EXIT_ERROR if problems else EXIT_CLEAN)
+
+
+def _shapes_html(paths: tuple[str, ...], keras: str | None) -> tuple[str, list[str]]:
+    from rnnlint.config import ConfigError, Overrides, Resolver
+    from rnnlint.report_html import check_for_page, render
+
+    try:
+        resolver = Resolver(Overrides(keras=keras))
+    except ConfigError as error:
+        _fail(str(error))
+    results, problems = check_for_page(paths, resolver)
+    return render(results, paths), problems
 
 
 @main.command()

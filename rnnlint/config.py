@@ -22,13 +22,28 @@ from typing import TYPE_CHECKING, Any
 
 from rnnlint.codes import FILE_ERROR_CODES
 from rnnlint.files import SKIPPED_DIRS
+from rnnlint.reading import DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_SIZE, InputLimits, Refusal, read_file
 
 if TYPE_CHECKING:
+    from rnnlint.kerasversion import KerasBasis
+    from rnnlint.project.decide import ProjectKeras
     from rnnlint.rules import Rule
 
-KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "keras", "confirm")
+KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "exclude",
+    "extend-exclude",
+    "keras",
+    "confirm",
+    "max-file-size",
+    "max-line-size",
+)
 KERAS_VALUES = ("auto", "2", "3")
 CONFIRM_VALUES = ("off", "findings", "all")
+CONFIG_READ_LIMIT = 10_000_000
 DEFAULT_EXCLUDE = tuple(sorted(SKIPPED_DIRS))
 """Names never searched; hidden folders and virtual environments are skipped whatever ``exclude`` says."""
 
@@ -91,6 +106,8 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     keras: str = "auto"
     confirm: str = "off"
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_line_size: int = DEFAULT_MAX_LINE_SIZE
     root: str = "."
     """The folder that relative patterns start from: the config file's, else the working folder."""
     config_file: str | None = None
@@ -151,6 +168,10 @@ class Settings:
             else:
                 names.add(name)
         return frozenset(names), tuple(patterns)
+
+    @property
+    def limits(self) -> InputLimits:
+        return InputLimits(self.max_file_size, self.max_line_size)
 
     def ignored_codes(self, path: str) -> tuple[str, ...]:
         """The codes of every ``per-file-ignores`` pattern that matches ``path``
@@ -247,6 +268,9 @@ class Resolver:
         self._nearest: dict[str, str | None] = {}
         self._loaded: dict[str, Settings | ConfigError | None] = {}
         self._applied: dict[str | None, Settings] = {}
+        self._projects: ProjectKeras | None = None
+        self.project_store: str | None = None
+        """Where the projects' Keras verdicts are kept between runs (the cache folder); None: nowhere."""
 
     def settings_for(self, path: str) -> Settings:
         """The settings of ``path`` (a file or folder, existing or not)."""
@@ -265,6 +289,29 @@ class Resolver:
                 assert loaded is not None, "_find returns only files with a [tool.rnnlint] table"
                 self._applied[config] = self.overrides.apply(loaded)
         return self._applied[config]
+
+    def keras_basis(self, path: str, settings: Settings | None = None) -> KerasBasis:
+        """What decides the Keras of ``path`` (a file or folder): ``--keras``,
+        the config's ``keras``, else its project's metadata (``rnnlint.project``),
+        read once per folder."""
+        from rnnlint.kerasversion import OPTION, KerasBasis
+
+        settings = settings or self.settings_for(path)
+        if settings.keras != "auto":
+            given = self.overrides.keras is not None and self.overrides.keras == settings.keras
+            where = f"--keras {settings.keras}" if given else _keras_line(settings)
+            return KerasBasis(int(settings.keras), where, OPTION)
+        if self._projects is None:
+            from rnnlint.project.decide import ProjectKeras
+
+            self._projects = ProjectKeras(self.project_store)
+        absolute = os.path.abspath(path)
+        return self._projects.basis(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+
+    def save_projects(self) -> None:
+        """Keep what was read of the projects' metadata for the next run."""
+        if self._projects is not None:
+            self._projects.save()
 
     def _find(self, folder: str) -> str | None:
         if folder not in self._nearest:
@@ -286,6 +333,20 @@ class Resolver:
             except ConfigError as error:
                 self._loaded[path] = error
         return self._loaded[path]
+
+
+def _keras_line(settings: Settings) -> str:
+    """``pyproject.toml:12: keras = 2``: where the config says it."""
+    from rnnlint.project.requirements import shown_path
+
+    path = settings.config_file or ""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        lines = []
+    line = next((number for number, text in enumerate(lines, 1) if text.strip().startswith("keras")), 1)
+    return f"{shown_path(path)}:{line}: keras = {settings.keras}"
 
 
 def load_file(path: str, required: bool) -> Settings | None:
@@ -325,6 +386,9 @@ def parse_table(table: Mapping[str, Any], path: str) -> Settings:
         values["keras"] = _keras(table["keras"], f"{where} keras")
     if "confirm" in table:
         values["confirm"] = _confirm(table["confirm"], f"{where} confirm")
+    for key in ("max-file-size", "max-line-size"):
+        if key in table:
+            values[key.replace("-", "_")] = _size(table[key], f"{where} {key}")
     return Settings(**values)
 
 
@@ -376,13 +440,15 @@ def _read_toml(path: str) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    data = read_file(path, CONFIG_READ_LIMIT)  # a regular file only: a FIFO would block, a device never end
+    if isinstance(data, Refusal):
+        raise ConfigError(f"{path}: {data.reason.replace('cannot read file', 'cannot read config file')}")
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -407,6 +473,12 @@ def _keras(value: Any, where: str) -> str:
     return str(text)
 
 
+def _size(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10**9:
+        raise ConfigError(f"{where}: expected a positive number of characters, got {value!r}")
+    return value
+
+
 def _confirm(value: Any, where: str) -> str:
     if value is False:
         return "off"
@@ -423,6 +495,8 @@ def _toml_value(value: Any, key: str) -> str:
         return "{" + inner + "}"
     if isinstance(value, tuple):
         return "[" + ", ".join(_toml_value(item, "") for item in value) + "]"
+    if isinstance(value, int):
+        return str(value)
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

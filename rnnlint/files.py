@@ -17,6 +17,8 @@ SOURCE_SUFFIXES = (".py", ".ipynb")
 class Discovery:
     files: tuple[str, ...]
     missing: tuple[str, ...]
+    unreadable: tuple[tuple[str, str], ...] = ()
+    """Folders that could not be listed, with the reason: reported, never skipped silently."""
 
 
 def discover(
@@ -32,21 +34,26 @@ def discover(
     named_excluded = is_excluded if force_exclude else lambda path: False
     files: list[str] = []
     missing: list[str] = []
+    unreadable: list[tuple[str, str]] = []
     for path in paths:
         if os.path.isdir(path):
             if not named_excluded(path):
-                files.extend(_walk(path, is_excluded))
+                files.extend(_walk(path, is_excluded, unreadable))
         elif os.path.exists(path) or os.path.islink(path):
             if not named_excluded(path):
                 files.append(path)
         else:
             missing.append(path)
-    return Discovery(tuple(dict.fromkeys(files)), tuple(missing))
+    return Discovery(tuple(dict.fromkeys(files)), tuple(missing), tuple(unreadable))
 
 
-def _walk(root: str, excluded: Callable[[str], bool]) -> list[str]:
+def _walk(root: str, excluded: Callable[[str], bool], unreadable: list[tuple[str, str]]) -> list[str]:
     found: list[str] = []
-    for folder, dirs, names in os.walk(root):
+
+    def failed(error: OSError) -> None:
+        unreadable.append((os.path.normpath(error.filename or root), error.strerror or str(error)))
+
+    for folder, dirs, names in os.walk(root, onerror=failed):
         dirs[:] = sorted(d for d in dirs if not _skipped(folder, d) and not excluded(os.path.join(folder, d)))
         paths = (
             os.path.normpath(os.path.join(folder, name)) for name in sorted(names) if name.endswith(SOURCE_SUFFIXES)

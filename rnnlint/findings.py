@@ -24,6 +24,15 @@ class Confirmation:
 
 
 @dataclass(frozen=True)
+class LineEdit:
+    """A fix planned on the text rather than on libcst's tree: line ``line``
+    (1-based) becomes ``text`` (without its newline), or goes when ``text`` is None."""
+
+    line: int
+    text: str | None
+
+
+@dataclass(frozen=True)
 class Finding:
     """One mistake at one place, with the fix in words."""
 
@@ -46,6 +55,10 @@ class Finding:
     ``rnnlint.fix.annotate`` where the fix was actually planned on the code."""
     detail: str | None = None
     """For an internal error: the short traceback that ``--verbose`` prints."""
+    keras_source: str | None = None
+    """For a finding whose truth or fix depends on the Keras version: why that version."""
+    edit: LineEdit | None = None
+    """Its fix, when it is planned on the text (RNN100 unused-suppression)."""
 
     @property
     def text(self) -> str:
@@ -66,3 +79,5 @@ class FileResult:
     """The Python text checked: suppression comments and source excerpts are read from it."""
     notebook: Notebook | None = None
     """For a notebook, how the lines of ``source`` map back to its cells."""
+    silenced: tuple[Finding, ...] = ()
+    """The findings a suppression comment silenced: RNN100 reports the comments that silence none."""

@@ -175,6 +175,16 @@ class ModuleIR:
     models: tuple[Model, ...] = ()
     calls: tuple[ModelCall, ...] = field(default=())
     layers: tuple[Layer, ...] = ()
+    keras_source: str = ""
+    """Why ``keras_version``: ``requirements.txt:3: tensorflow==2.15.0`` (``rnnlint.kerasversion``)."""
+    keras_origin: str = "option"
+    """What decided it: option, project, code, environment or assumed."""
+
+    @property
+    def keras_trusted(self) -> bool:
+        """Decided by the command line, the config, the project or the code:
+        a fix whose result differs between Keras 2 and 3 may be safe."""
+        return self.keras_origin in ("option", "project", "code")
 
     def model(self, model_id: int) -> Model:
         for model in self.models:

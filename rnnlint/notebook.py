@@ -75,6 +75,8 @@ def parse(data: bytes) -> Notebook:
         raise NotebookError(f"malformed notebook JSON: {error}") from None
     except UnicodeDecodeError:
         raise NotebookError("malformed notebook: not UTF-8 text") from None
+    except RecursionError:
+        raise NotebookError("malformed notebook: JSON nested too deeply") from None
     cells = _cells(document)
     if not _is_python(document):
         return Notebook("", (), {})

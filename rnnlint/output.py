@@ -54,6 +54,7 @@ def as_dict(finding: Finding) -> dict[str, object]:
         "fixable": finding.fix_applicability is not None,
         "fix_applicability": finding.fix_applicability,
         "keras_version": finding.keras_version or None,
+        "keras_source": finding.keras_source,
         **({"confirmation": as_json(finding.confirmation)} if finding.confirmation else {}),
     }
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import gc
 import traceback
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -33,20 +33,25 @@ from rnnlint.codes import INTERNAL_ERROR, IO_ERROR, RUNTIME_ERROR, SYNTAX_ERROR
 from rnnlint.config import Settings
 from rnnlint.findings import FileResult, Finding
 from rnnlint.ir import ModuleIR, Span
+from rnnlint.kerasversion import KerasBasis, with_code
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.notebook import Notebook, NotebookError
 from rnnlint.notebook import parse as parse_notebook
 from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.reading import DEFAULT_LIMITS, InputLimits, Refusal, line_refusal, read_file, size_refusal
 from rnnlint.rules import Rule
+from rnnlint.rules.rnn100_unused_suppression import UnusedSuppression
 
 if TYPE_CHECKING:
     import libcst as cst
 
     from rnnlint.confirm.session import Confirmer
     from rnnlint.formats.common import Context
+    from rnnlint.incremental import Reuse
     from rnnlint.positions import LazyPositions
 
 TRACEBACK_FRAMES = 6
+UNUSED_SUPPRESSION = UnusedSuppression.code
 
 
 @dataclass(frozen=True)
@@ -64,14 +69,23 @@ class Parsed:
 
 
 def check_source(
-    path: str, source: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str,
+    source: str,
+    rules: Sequence[Rule],
+    keras: str | KerasBasis = "auto",
+    *,
+    prefilter: bool = True,
+    limits: InputLimits = DEFAULT_LIMITS,
+    reuse: Reuse | None = None,
 ) -> FileResult:
     """Parse, extract, rules, suppression comments, fix annotation.
-    ``prefilter``: skip, without parsing, a source that cannot hold a recurrent model."""
+    ``prefilter``: skip, without parsing, a source that cannot hold a recurrent model;
+    ``limits``: code beyond them is an E902, never parsed; ``reuse``: what the
+    previous version of an editor's document lets this check skip."""
     if prefilter and not may_concern_recurrent_models(source):
         error = syntax_error(path, source)
         return FileResult(path, errors=(error,) if error else (), source=source)
-    parsed = parse(path, source)
+    parsed = parse(path, source, limits, reuse)
     if isinstance(parsed, Finding):
         return FileResult(path, errors=(parsed,), source=source)
     try:
@@ -79,36 +93,42 @@ def check_source(
     except Exception as error:
         return FileResult(path, errors=(_internal(path, "extraction", error),), source=source)
     findings, errors = run_rules(module, rules)
-    findings = suppress(findings, source)
+    findings, silenced = suppress(findings, source)
     findings = annotate_fixes(parsed, module, findings, errors)
-    return FileResult(path, findings, tuple(errors), module, source)
+    return FileResult(path, findings, tuple(errors), module, source, silenced=silenced)
 
 
-def parse(path: str, source: str) -> Parsed | Finding:
-    """Stage 1: the source parsed, or the syntax error (E999) that stops it."""
-    python_tree = _python_tree(path, source)
+def parse(path: str, source: str, limits: InputLimits = DEFAULT_LIMITS, reuse: Reuse | None = None) -> Parsed | Finding:
+    """Stage 1: the source parsed, or the syntax error (E999) that stops it, or
+    the E902 of code beyond ``limits`` (libcst's time and memory grow fast with size)."""
+    refusal = size_refusal(source, limits)
+    python_tree = _python_tree(path, source) if refusal is None else None
     if isinstance(python_tree, Finding):
         return python_tree
+    refusal = refusal or line_refusal(source, limits)
+    if refusal is not None:
+        return _error(path, IO_ERROR, "io-error", refusal.reason)
     import libcst as cst  # here: a run that parses nothing (all cached or filtered out) never loads it
 
     from rnnlint.positions import LazyPositions
 
     try:
-        tree = cst.parse_module(source)
+        tree = reuse.parse(source, python_tree) if reuse is not None else cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         column = error.raw_column + 1 if hasattr(error, "raw_column") else error.editor_column
         span = Span(path, error.raw_line, column, error.raw_line, column)
         return Finding(SYNTAX_ERROR, "syntax-error", f"SyntaxError: {error.message}", span, 0)
     except (RecursionError, MemoryError) as error:
         return _error(path, SYNTAX_ERROR, "syntax-error", f"cannot parse: {error!r}")
-    return Parsed(path, source, tree, LazyPositions(path, tree, source, python_tree))
+    return Parsed(path, source, tree, LazyPositions(path, tree, source, python_tree, reuse))
 
 
-def extract(parsed: Parsed, keras: str) -> ModuleIR:
+def extract(parsed: Parsed, keras: str | KerasBasis) -> ModuleIR:
     """Stage 2: the model IR, judged for the Keras version ``keras`` selects."""
     from rnnlint.extract import extract as extract_ir
 
-    return extract_ir(parsed.path, parsed.tree, keras, parsed.positions)
+    judged = with_code(keras, parsed.source) if isinstance(keras, KerasBasis) else keras
+    return extract_ir(parsed.path, parsed.tree, judged, parsed.positions)
 
 
 def run_rules(module: ModuleIR, rules: Sequence[Rule]) -> tuple[tuple[Finding, ...], list[Finding]]:
@@ -124,17 +144,18 @@ def run_rules(module: ModuleIR, rules: Sequence[Rule]) -> tuple[tuple[Finding, .
     return tuple(_unique(findings)), errors
 
 
-def suppress(findings: tuple[Finding, ...], source: str | None) -> tuple[Finding, ...]:
-    """Stage 4: the findings no suppression comment silences."""
-    return suppressions.apply(findings, source)
+def suppress(findings: tuple[Finding, ...], source: str | None) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """Stage 4: the findings no suppression comment silences, and those one
+    silences (kept: RNN100 judges each comment by them)."""
+    return suppressions.split(findings, source)
 
 
 def annotate_fixes(
     parsed: Parsed, module: ModuleIR, findings: tuple[Finding, ...], errors: list[Finding]
 ) -> tuple[Finding, ...]:
-    """Stage 5: each finding marked with how ``--fix`` repairs it; not in
-    notebooks, which ``--fix`` leaves alone."""
-    if not findings or parsed.path.endswith(NOTEBOOK_SUFFIX):
+    """Stage 5: each finding marked with how ``--fix`` repairs it (in a
+    notebook too: its cells are fixed as one module, as they are checked)."""
+    if not findings:
         return findings
     from rnnlint.fix.engine import annotate
 
@@ -145,21 +166,41 @@ def annotate_fixes(
         return findings
 
 
-def finish(result: FileResult, settings: Settings) -> FileResult:
+def finish(result: FileResult, settings: Settings, *, judge_suppressions: bool = True) -> FileResult:
     """Stage 4, after the per-file cache: suppression comments, the config's
-    ignored codes, then a notebook's lines mapped to their cells.
+    ignored codes, the comments that silence nothing (RNN100, when selected),
+    then a notebook's lines mapped to their cells.
 
     Errors about the file itself (E902, E999, RNN900) are not silenced by
     ``noqa`` comments, only by ``ignore``/``per-file-ignores`` or ``skip-file``.
+    ``judge_suppressions``: False for findings added to a finished result (RNN099).
     """
     if result.source is not None and suppressions.skips_file(result.source):
         return replace(result, findings=(), errors=())
-    findings = tuple(f for f in suppress(result.findings, result.source) if settings.reports(f.code, result.path))
-    errors = tuple(f for f in result.errors if settings.reports(f.code, result.path))
+    path = result.path
+    kept, silenced = suppress(result.findings, result.source)
+    findings = tuple(f for f in kept if settings.reports(f.code, path))
+    if judge_suppressions and result.source is not None and settings.reports(UNUSED_SUPPRESSION, path):
+        reported = [f for f in (*result.silenced, *silenced) if settings.reports(f.code, path)]
+        findings = _in_order((*findings, *unused_suppressions(path, result.source, reported, settings.enabled)))
+    errors = tuple(f for f in result.errors if settings.reports(f.code, path))
     if result.notebook is not None:
         findings = tuple(_in_cells(f, result.notebook) for f in findings)
         errors = tuple(_in_cells(f, result.notebook) for f in errors)
     return replace(result, findings=findings, errors=errors)
+
+
+def unused_suppressions(
+    path: str, source: str, silenced: Sequence[Finding], enabled: Collection[str]
+) -> tuple[Finding, ...]:
+    """RNN100: the suppression comments of ``source`` that silence none of
+    ``silenced`` (the findings reported but for them); ``enabled``: the codes run."""
+
+    return UnusedSuppression().findings(path, source, silenced, enabled)
+
+
+def _in_order(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code)))
 
 
 # -- stages 6-7: the whole run ------------------------------------------------------
@@ -169,7 +210,8 @@ def confirm(result: FileResult, confirmer: Confirmer, settings: Settings) -> Fil
     """Stage 6: the file's findings shown in TensorFlow; findings Keras adds
     (RNN099 under ``--confirm=all``) go through stage 4 as well."""
     runtime_errors = any(rule.code == RUNTIME_ERROR for rule in settings.rules())
-    return confirmer.confirm(result, runtime_errors=runtime_errors, finish=partial(finish, settings=settings))
+    added = partial(finish, settings=settings, judge_suppressions=False)
+    return confirmer.confirm(result, runtime_errors=runtime_errors, finish=added)
 
 
 def report(findings: tuple[Finding, ...], output_format: str, context: Context, statistics: bool) -> str:
@@ -230,36 +272,60 @@ def _syntax_finding(path: str, error: SyntaxError) -> Finding:
     return Finding(SYNTAX_ERROR, "syntax-error", f"SyntaxError: {error.msg}", span, 0)
 
 
-def check_file(path: str, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True) -> FileResult:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", f"cannot read file: {error.strerror}"),))
-    return check_bytes(path, data, rules, keras, prefilter=prefilter)
+def check_file(
+    path: str,
+    rules: Sequence[Rule],
+    keras: str | KerasBasis = "auto",
+    *,
+    prefilter: bool = True,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> FileResult:
+    """A file on disk: only a regular file is read (``rnnlint.reading``), else an E902 says why."""
+    data = read_file(path)
+    if isinstance(data, Refusal):
+        return refused(path, data)
+    return check_bytes(path, data, rules, keras, prefilter=prefilter, limits=limits)
+
+
+def refused(path: str, refusal: Refusal) -> FileResult:
+    """The E902 result of a file rnnlint does not read or parse."""
+    return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", refusal.reason),))
 
 
 def check_bytes(
-    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str,
+    data: bytes,
+    rules: Sequence[Rule],
+    keras: str | KerasBasis = "auto",
+    *,
+    prefilter: bool = True,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> FileResult:
     """A file's content, from disk or an editor's buffer: a notebook when ``path`` ends in ``.ipynb``."""
     if path.endswith(NOTEBOOK_SUFFIX):
-        return check_notebook(path, data, rules, keras, prefilter=prefilter)
+        return check_notebook(path, data, rules, keras, prefilter=prefilter, limits=limits)
     source = decode(data)
     if source is None:
         return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", "file is not valid UTF-8 text"),))
-    return check_source(path, source, rules, keras, prefilter=prefilter)
+    return check_source(path, source, rules, keras, prefilter=prefilter, limits=limits)
 
 
 def check_notebook(
-    path: str, data: bytes, rules: Sequence[Rule], keras: str = "auto", *, prefilter: bool = True
+    path: str,
+    data: bytes,
+    rules: Sequence[Rule],
+    keras: str | KerasBasis = "auto",
+    *,
+    prefilter: bool = True,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> FileResult:
     """The code cells checked as one module; a notebook that cannot be read is an E902 error."""
     try:
         notebook = parse_notebook(data)
     except NotebookError as error:
         return FileResult(path, errors=(_error(path, IO_ERROR, "io-error", str(error)),))
-    return replace(check_source(path, notebook.source, rules, keras, prefilter=prefilter), notebook=notebook)
+    result = check_source(path, notebook.source, rules, keras, prefilter=prefilter, limits=limits)
+    return replace(result, notebook=notebook)
 
 
 def decode(data: bytes) -> str | None:

@@ -16,11 +16,15 @@ import dataclasses
 import re
 import sys
 from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from rnnlint.ir import Span
+
+if TYPE_CHECKING:
+    from rnnlint.incremental import Reuse
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 """What ends a line for Python and libcst (``str.splitlines`` knows more)."""
@@ -43,9 +47,16 @@ class LazyPositions:
     """Spans of the nodes of one module, resolved per unit on first use."""
 
     def __init__(
-        self, path: str, module: cst.Module, source: str | None = None, python_tree: ast.Module | None = None
+        self,
+        path: str,
+        module: cst.Module,
+        source: str | None = None,
+        python_tree: ast.Module | None = None,
+        reuse: Reuse | None = None,
     ) -> None:
-        """``python_tree``: ``source`` parsed by ``ast``, when the caller has it already."""
+        """``python_tree``: ``source`` parsed by ``ast``, when the caller has it already;
+        ``reuse``: renderings kept from a previous version of the document."""
+        self.reuse = reuse
         self.path = path
         self.module = module
         self.source = module.code if source is None else source
@@ -87,7 +98,7 @@ class LazyPositions:
         if row > len(lines) or lines[row - 1][:column].strip():
             return  # not at the start of a line of the file: left to the unit
         indent = lines[row - 1][:column]
-        positions, code = _render(self._alone(line.with_changes(leading_lines=()), indent))
+        positions, code = self._render_line(line, indent)
         rendered = _split_lines(code)[1 if indent else 0 :]
         if lines[row - 1 : row - 1 + len(rendered)] != rendered:
             return  # not where Python's parser said: left to the unit
@@ -133,6 +144,16 @@ class LazyPositions:
         start = _characters(lines[first - 1], node.col_offset)
         end = _characters(lines[last - 1], node.end_col_offset or 0)
         return (first, start), (last, end)
+
+    def _render_line(self, line: cst.SimpleStatementLine, indent: str) -> tuple[dict[cst.CSTNode, Range], str]:
+        """``line`` rendered alone; the same nodes at the same indent render the same in any version."""
+        key = (tuple(line.body), line.trailing_whitespace, indent, self.module.default_indent)
+        found = self.reuse.render(key) if self.reuse is not None else None
+        if found is None:
+            found = _render(self._alone(line.with_changes(leading_lines=()), indent))
+            if self.reuse is not None:
+                self.reuse.keep(key, found)
+        return found  # type: ignore[no-any-return]
 
     def line_at(self, row: int) -> cst.SimpleStatementLine | None:
         """The statement line whose code covers line ``row``, when Python's parser placed it."""

@@ -22,9 +22,12 @@ from rnnlint.filecache import FileCache
 from rnnlint.files import discover
 from rnnlint.findings import FileResult, Finding
 from rnnlint.ir import ModuleIR, Span
+from rnnlint.kerasversion import KerasBasis, option_basis
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
-from rnnlint.pipeline import check_bytes, check_file, decode, finish, syntax_error
+from rnnlint.pipeline import UNUSED_SUPPRESSION, check_bytes, check_file, decode, finish, refused, syntax_error
 from rnnlint.prefilter import may_concern_recurrent_models
+from rnnlint.reading import Refusal, read_file
+from rnnlint.suppressions import mentions_directives
 from rnnlint.syntaxcache import SyntaxCache
 
 if TYPE_CHECKING:
@@ -51,6 +54,8 @@ class Report:
     missing: tuple[str, ...]
     config_errors: tuple[str, ...] = ()
     sources: Sources = field(default_factory=dict)
+    keras: tuple[tuple[str, int], ...] = ()
+    """Each Keras version judged for, with why (``Keras 2 (requirements.txt:3: ...)``), and how many files."""
 
 
 def run(
@@ -75,8 +80,10 @@ def run(
     findings: list[Finding] = []
     sources: dict[tuple[str, int | None], str] = {}
     config_errors: dict[str, None] = {}
-    confirmer = _confirmer(confirm, len(items))
+    confirmer = _confirmer(confirm)
     cache = cache or FileCache(None)
+    if cache.folder is not None and resolver.project_store is None:
+        resolver.project_store = cache.folder
     work: list[tuple[str | Buffer, Settings]] = []
     for item in items:
         path = item.path if isinstance(item, Buffer) else item
@@ -85,18 +92,38 @@ def run(
         except ConfigError as error:
             config_errors[str(error)] = None
     checked = len(work)
-    for (_, settings), raw in zip(work, _check_all(work, jobs, cache), strict=True):
-        result = finish(raw, settings)
+    for folder, reason in found.unreadable:
+        findings.extend(refused(folder, Refusal(f"cannot read folder: {reason}")).errors)
+    reuse = confirmer is None  # cached results hold no IR, which confirmation needs
+    judged: dict[str, int] = {}
+    try:
+        finished = [
+            (settings, finish(raw, settings))
+            for (_, settings), raw in zip(work, _check_all(work, resolver, jobs, cache, reuse), strict=True)
+        ]
+        for _, result in finished:
+            if result.module is not None:
+                described = f"Keras {result.module.keras_version} ({result.module.keras_source})"
+                judged[described] = judged.get(described, 0) + 1
         if confirmer is not None:
-            result = pipeline.confirm(result, confirmer, settings)
-        findings.extend(result.errors)
-        findings.extend(result.findings)
-        if result.errors or result.findings:
-            sources.update(_sources(result))
+            confirmer.expect([result for _, result in finished])
+        for settings, result in finished:
+            if confirmer is not None:
+                result = pipeline.confirm(result, confirmer, settings)
+            findings.extend(result.errors)
+            findings.extend(result.findings)
+            if result.errors or result.findings:
+                sources.update(_sources(result))
+    except BaseException:  # Ctrl-C, SIGTERM: no worker left running, no temporary folder left behind
+        if confirmer is not None:
+            confirmer.abort()
+        raise
     if confirmer is not None:
         confirmer.close()
     findings[:0] = _missing(found.missing, resolver)
-    return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources)
+    resolver.save_projects()
+    keras = tuple(judged.items())
+    return Report(tuple(findings), checked, found.missing, tuple(config_errors), sources, keras)
 
 
 MISSING = f"{os.strerror(errno.ENOENT)} (os error {errno.ENOENT})"
@@ -124,6 +151,7 @@ class _Parse:
     path: str
     data: bytes
     settings: Settings
+    keras: KerasBasis
     key: str | None
 
 
@@ -132,7 +160,13 @@ POOL_MIN_BYTES = 20_000
 processes would cost more than it saves."""
 
 
-def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cache: FileCache) -> list[FileResult]:
+def _check_all(
+    work: list[tuple[str | Buffer, Settings]],
+    resolver: Resolver,
+    jobs: int | None,
+    cache: FileCache,
+    reuse: bool = True,
+) -> list[FileResult]:
     """Every file's raw result, in order. Files are read, looked up in the
     cache and pre-filtered here; only those left to parse go to worker
     processes, largest first, when there are several and several jobs
@@ -141,7 +175,7 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
     parses: list[tuple[int, _Parse]] = []
     syntax = SyntaxCache(cache.folder)
     for index, (item, settings) in enumerate(work):
-        outcome = _without_parsing(item, settings, cache, syntax)
+        outcome = _without_parsing(item, settings, resolver, cache, syntax, reuse)
         results.append(outcome if isinstance(outcome, FileResult) else None)
         if isinstance(outcome, _Parse):
             parses.append((index, outcome))
@@ -150,47 +184,52 @@ def _check_all(work: list[tuple[str | Buffer, Settings]], jobs: int | None, cach
             cache.store(parse.key, result)
         results[index] = result
     syntax.save()
+    if parses:
+        cache.trim()
     return [result for result in results if result is not None]
 
 
-def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache) -> FileResult:
-    """A file the pre-filter skips: only Python's syntax error, if any (unless it parsed before)."""
+def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache, settings: Settings) -> FileResult:
+    """A file the pre-filter skips: only Python's syntax error, if any (unless
+    it parsed before), and its text when RNN100 is to judge its suppression comments."""
+    judged = source if UNUSED_SUPPRESSION in settings.enabled and mentions_directives(source) else None
     digest = syntax.digest(data)
     if syntax.parses(digest):
-        return FileResult(path)
+        return FileResult(path, source=judged)
     error = syntax_error(path, source)
     if error is not None:
         return FileResult(path, errors=(error,), source=source)
     syntax.remember(digest)
-    return FileResult(path)
+    return FileResult(path, source=judged)
 
 
 def _without_parsing(
-    item: str | Buffer, settings: Settings, cache: FileCache, syntax: SyntaxCache
+    item: str | Buffer, settings: Settings, resolver: Resolver, cache: FileCache, syntax: SyntaxCache, reuse: bool
 ) -> FileResult | _Parse:
-    """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse."""
+    """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse.
+    The project's Keras is looked up only for a file that may concern a recurrent model."""
     if isinstance(item, Buffer):
         path, data = item.path, item.data
     else:
-        try:
-            with open(item, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return check_file(item, settings.rules(), settings.keras)  # reports why it cannot be read
-        path = item
+        read = read_file(item)
+        if isinstance(read, Refusal):
+            return refused(item, read)  # a FIFO, a device, too large, unreadable: E902 with the reason
+        path, data = item, read
     if not path.endswith(NOTEBOOK_SUFFIX):  # a notebook is always parsed
         source = decode(data)
         if source is None:
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
         if not may_concern_recurrent_models(source):
-            return _skipped(path, data, source, syntax)
+            return _skipped(path, data, source, syntax, settings)
+    keras = resolver.keras_basis(path, settings)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
-        key = cache.key(path, data, tuple(rule.code for rule in settings.rules()), settings.keras)
-        cached = cache.load(key)
+        codes = tuple(rule.code for rule in settings.rules())
+        key = cache.key(path, data, codes, keras.key(), (settings.max_file_size, settings.max_line_size))
+        cached = cache.load(key, path, data) if reuse else None
         if cached is not None:
             return cached
-    return _Parse(path, data, settings, key)
+    return _Parse(path, data, settings, keras, key)
 
 
 def _parse_all(parses: list[_Parse], jobs: int | None) -> list[FileResult]:
@@ -206,21 +245,25 @@ def _parse_all(parses: list[_Parse], jobs: int | None) -> list[FileResult]:
 
 
 def _parse(parse: _Parse) -> FileResult:
-    return check_bytes(parse.path, parse.data, parse.settings.rules(), parse.settings.keras)
+    settings = parse.settings
+    return check_bytes(parse.path, parse.data, settings.rules(), parse.keras, limits=settings.limits)
 
 
-def _confirmer(options: ConfirmOptions | None, files: int) -> Confirmer | None:
+def _confirmer(options: ConfirmOptions | None) -> Confirmer | None:
     """The TensorFlow confirm step, imported only when asked for."""
     if options is None:
         return None
     from rnnlint.confirm.session import Confirmer
 
-    return Confirmer(options, files=files)
+    return Confirmer(options)
 
 
-def check_buffer(buffer: Buffer, settings: Settings) -> FileResult:
-    """One editor buffer, through the same steps as a file of a run (for the language server)."""
-    return finish(check_bytes(buffer.path, buffer.data, settings.rules(), settings.keras), settings)
+def check_buffer(buffer: Buffer, settings: Settings, keras: KerasBasis | None = None) -> FileResult:
+    """One editor buffer, through the same steps as a file of a run (for the
+    language server), judged for ``keras`` (default: the settings' alone)."""
+    keras = keras or option_basis(settings.keras)
+    result = check_bytes(buffer.path, buffer.data, settings.rules(), keras, limits=settings.limits)
+    return finish(result, settings)
 
 
 def _excluded(resolver: Resolver, path: str) -> bool:
@@ -238,12 +281,19 @@ def _sources(result: FileResult) -> dict[tuple[str, int | None], str]:
 
 
 def extract_modules(paths: tuple[str, ...], keras: str = "auto") -> tuple[list[ModuleIR], list[str]]:
-    """The IR of every file, for ``rnnlint shapes``; problems as messages."""
+    """The IR of every file, for ``rnnlint shapes``, each judged for its project's Keras; problems as messages."""
+    from rnnlint.config import Overrides
+
     found = discover(paths)
     modules: list[ModuleIR] = []
     problems = [f"{path}: no such file or directory" for path in found.missing]
+    resolver = Resolver(Overrides(keras=None if keras == "auto" else keras))
     for path in found.files:
-        result = check_file(path, [], keras, prefilter=False)
+        try:
+            basis = resolver.keras_basis(path)
+        except ConfigError:
+            basis = option_basis(keras)
+        result = check_file(path, [], basis, prefilter=False)
         if result.module is not None:
             modules.append(result.module)
         problems.extend(f"{e.span.path}:{e.span.line}:{e.span.column}: {e.code} {e.message}" for e in result.errors)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from rnnlint.ir import Layer, Model, TensorRef
@@ -81,9 +80,24 @@ def as_dims(value: Value) -> Shape:
     return UNKNOWN
 
 
-@lru_cache(maxsize=512)
+_INFERRED: dict[int, tuple[Model, ModelShapes]] = {}
+_INFERRED_MAX = 512
+
+
 def infer(model: Model) -> ModelShapes:
-    """Shapes of every node of ``model``, in graph order."""
+    """Shapes of every node of ``model``, in graph order; kept per model object
+    (by identity: hashing a whole model graph on every call costs more than it saves)."""
+    kept = _INFERRED.get(id(model))
+    if kept is not None and kept[0] is model:
+        return kept[1]
+    if len(_INFERRED) >= _INFERRED_MAX:
+        _INFERRED.pop(next(iter(_INFERRED)))
+    result = _infer(model)
+    _INFERRED[id(model)] = (model, result)
+    return result
+
+
+def _infer(model: Model) -> ModelShapes:
     results: list[NodeShapes] = []
     for node in model.nodes:
         inputs = tuple(

@@ -7,13 +7,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rnnlint.explain import axis_names, output_width_name
 from rnnlint.facts import fmt_shape, recurrent_core
 from rnnlint.ir import Model, ModuleIR
 from rnnlint.kerasnames import CONV_RECURRENT
 from rnnlint.shapes import Shape, infer
 from rnnlint.values import Unknown
-
-AXES = {2: ("batch", "features"), 3: ("batch", "timesteps", "features")}
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,8 @@ def rows(model: Model) -> list[LayerRow]:
         holder = core or layer
         cell = holder.wrapped if holder.kind == "RNN" and holder.wrapped is not None else holder
         units = cell.get("units", holder.get("filters", None))
-        axes = (
-            "" if layer.kind in CONV_RECURRENT else axes_text(node_shapes.outputs[0] if node_shapes.outputs else None)
-        )
+        output = node_shapes.outputs[0] if node_shapes.outputs else None
+        axes = "" if layer.kind in CONV_RECURRENT else ", ".join(axis_names(output, output_width_name(layer)))
         result.append(
             LayerRow(
                 layer.span.line,
@@ -65,13 +63,6 @@ def shape_text(shape: Shape) -> str:
     if isinstance(shape, Unknown) or shape is None:
         return "?"
     return fmt_shape(tuple("None" if d is None else d for d in shape))
-
-
-def axes_text(shape: Shape) -> str:
-    """What each axis means, so that batch, timesteps and features are never confused."""
-    if isinstance(shape, Unknown) or shape is None:
-        return ""
-    return ", ".join(AXES.get(len(shape), ()))
 
 
 def _cell(value: object) -> str:

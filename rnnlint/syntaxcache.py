@@ -1,20 +1,28 @@
 """Which skipped files Python already parsed without error, kept in the cache
-folder as one list of content digests (``syntax-ok``).
+folder as one entry of content digests (``syntax-ok-<stamp>.json``).
 
 Files the pre-filter skips are still parsed by Python so that their syntax
 errors are reported; that parse costs more than the rest of a warm run over a
 large tree, so a file whose bytes Python (of this minor version) parsed
-before is not parsed again. One small file, read once and appended once per
-run: the per-file result cache would cost a file per skipped file.
+before is not parsed again. One entry, read once and rewritten once per run
+(the per-file result cache would cost a file per skipped file), stored like
+every cache entry (``rnnlint.cachedir``): validated on load, never followed
+through a link, in a folder nobody else can write, and bounded. Its name holds
+this rnnlint's code stamp, which a repository cannot know, so a checkout
+cannot ship one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 
-FILE = "syntax-ok"
+from rnnlint import cachedir
+
+KIND = "syntax-ok"
+VERSION = 1
+MAX_DIGESTS = 50_000
+"""The most recent ones are kept: 1.7 MB at most."""
 
 
 class SyntaxCache:
@@ -22,7 +30,7 @@ class SyntaxCache:
 
     def __init__(self, folder: str | None) -> None:
         self.folder = folder
-        self._known: set[str] | None = None
+        self._known: dict[str, None] | None = None
         self._new: list[str] = []
 
     def digest(self, data: bytes) -> str | None:
@@ -35,29 +43,33 @@ class SyntaxCache:
     def parses(self, digest: str | None) -> bool:
         if digest is None:
             return False
-        if self._known is None:
-            self._known = self._read()
-        return digest in self._known
+        return digest in self._read()
 
     def remember(self, digest: str | None) -> None:
         if digest is not None:
             self._new.append(digest)
 
     def save(self) -> None:
-        """Appends what this run learnt; a cache that cannot be written is no error."""
+        """Adds what this run learnt; a cache that cannot be written is no error."""
         if self.folder is None or not self._new:
             return
-        try:
-            os.makedirs(self.folder, exist_ok=True)
-            with open(os.path.join(self.folder, FILE), "a", encoding="ascii") as handle:
-                handle.write("".join(f"{digest}\n" for digest in self._new))
-        except OSError:
+        if not cachedir.usable_folder(self.folder, create=True, gitignore=True):
             return
+        known = self._read()
+        known.update(dict.fromkeys(self._new))
+        digests = list(known)[-MAX_DIGESTS:]
+        cachedir.write_entry(self.folder, _key(), KIND, VERSION, digests)
         self._new = []
 
-    def _read(self) -> set[str]:
-        try:
-            with open(os.path.join(self.folder or "", FILE), encoding="ascii") as handle:
-                return {line.strip() for line in handle if len(line) == 33}
-        except (OSError, UnicodeDecodeError):
-            return set()
+    def _read(self) -> dict[str, None]:
+        if self._known is None:
+            self._known = {}
+            if self.folder is not None and cachedir.usable_folder(self.folder, create=False):
+                payload = cachedir.read_entry(self.folder, _key(), KIND, VERSION)
+                if isinstance(payload, list):
+                    self._known = dict.fromkeys(item for item in payload if isinstance(item, str) and len(item) == 32)
+        return self._known
+
+
+def _key() -> str:
+    return f"syntax-ok-{cachedir.code_stamp()[:32]}"

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
-from rnnlint.findings import Finding
-from rnnlint.pipeline import check_source
+from rnnlint.findings import FileResult, Finding
+from rnnlint.pipeline import UNUSED_SUPPRESSION, check_source, unused_suppressions
 from rnnlint.rules import Rule, select_rules
 
 _EXPECT = re.compile(r"expect(?:\[(?P<version>[23])\])?:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)")
@@ -66,8 +67,20 @@ def run_source(
     source: str, keras_version: int, rules: list[Rule] | None = None, *, prefilter: bool = True
 ) -> list[Finding]:
     chosen = rules if rules is not None else select_rules()
-    result = check_source("example.py", source, chosen, str(keras_version), prefilter=prefilter)
+    result = check("example.py", source, chosen, str(keras_version), prefilter=prefilter)
     return [*result.errors, *result.findings]
+
+
+def check(path: str, source: str, rules: Sequence[Rule], keras: str, *, prefilter: bool = True) -> FileResult:
+    """``check_source``, and the suppression comments that silence nothing
+    (RNN100) when ``rules`` has it, as a run without a config reports them."""
+    result = check_source(path, source, rules, keras, prefilter=prefilter)
+    enabled = {rule.code for rule in rules}
+    if UNUSED_SUPPRESSION not in enabled or result.source is None:
+        return result
+    unused = unused_suppressions(path, source, result.silenced, enabled)
+    findings = sorted((*result.findings, *unused), key=lambda f: (f.span.line, f.span.column, f.code))
+    return replace(result, findings=tuple(findings))
 
 
 def static_only(want: set[tuple[int, str]]) -> set[tuple[int, str]]:

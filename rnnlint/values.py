@@ -57,6 +57,14 @@ class Sym:
         return self.label or "?"
 
 
+def reset_symbols() -> None:
+    """Number symbols from 1 again: each module's extraction starts afresh, so
+    the same source gives the same IR in any process, in any order (a
+    language server re-checks a document many times in one process)."""
+    global _SYMBOLS
+    _SYMBOLS = itertools.count(1)
+
+
 def fresh_sym(label: str = "", root: Sym | None = None) -> Sym:
     """A new size; a part of ``root``'s samples when ``root`` is given."""
     number = next(_SYMBOLS)

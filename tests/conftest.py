@@ -69,6 +69,8 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
     """``rnnlint ARGS`` run in-process from ``tmp_path``, as a user would type it."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("RNNLINT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the confirm cache's default home
 
     def invoke(*args: str, input: str | bytes | None = None) -> Result:
         return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)

@@ -59,9 +59,14 @@ def test_bad_file_next_to_a_good_one(case: str, tmp_path: Path) -> None:
         assert finding in line and words in line
 
 
-def test_huge_file_is_checked(tmp_path: Path) -> None:
+def test_huge_file_is_checked_up_to_the_configured_size(tmp_path: Path) -> None:
+    """700 kB of code: over the default max-file-size (a clear E902), checked once it is raised."""
     body = "".join(f"value_{i} = {i} * 2\n" for i in range(30000))
     (tmp_path / "huge.py").write_text(BAD + body)
+    refused = run("huge.py", cwd=tmp_path)
+    assert refused.returncode == 1 and "huge.py:1:1: E902 too large to analyse" in refused.stdout
+    assert "max-file-size = 200,000" in refused.stdout
+    (tmp_path / "pyproject.toml").write_text("[tool.rnnlint]\nmax-file-size = 1_000_000\n")
     result = run("huge.py", cwd=tmp_path)
     assert result.returncode == 1 and "huge.py:3:21: RNN001" in result.stdout
 
@@ -90,16 +95,14 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     target.write_text(BAD)
     target.chmod(0)
     if os.geteuid() == 0:  # root reads anything: make the read itself fail as it would for a user
-        import builtins
+        real_open = os.open
 
-        real_open = builtins.open
-
-        def refusing_open(path: object, *args: object, **kwargs: object) -> object:
+        def refusing_open(path: str, *args: int, **kwargs: int) -> int:
             if str(path).endswith("secret.py"):
                 raise PermissionError(13, "Permission denied")
-            return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+            return real_open(path, *args, **kwargs)
 
-        monkeypatch.setattr(builtins, "open", refusing_open)
+        monkeypatch.setattr(os, "open", refusing_open)
     result = check_file(str(target), select_rules(), "3")
     assert [f.code for f in result.errors] == ["E902"]
     assert "cannot read file: Permission denied" in result.errors[0].message

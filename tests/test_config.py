@@ -196,6 +196,7 @@ def test_show_settings(cli: Invoke, tmp_path: Path) -> None:
     config = tmp_path / "pyproject.toml"
     assert result.stdout == (
         "# settings for model.py\n"
+        "# keras: Keras 3 (--keras 3)\n"
         f"# config file: {config}\n"
         f"# root: {tmp_path}\n"
         "# command line: --ignore RNN040\n"
@@ -210,7 +211,9 @@ def test_show_settings(cli: Invoke, tmp_path: Path) -> None:
         '"site-packages", "venv"]\n'
         "extend-exclude = []\n"
         'keras = "3"\n'
-        "confirm = false\n\n"
+        "confirm = false\n"
+        "max-file-size = 200000\n"
+        "max-line-size = 20000\n\n"
     )
     broken = cli("--show-settings", "--select", "XYZ1")
     assert broken.exit_code == 2 and "--select: unknown rule code or prefix XYZ1" in broken.stderr

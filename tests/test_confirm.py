@@ -17,7 +17,7 @@ from conftest import Invoke, sarif_schema, write
 
 from rnnlint.cli import _bare_confirm
 from rnnlint.confirm import client as client_module
-from rnnlint.confirm.cache import Cache, cache_key
+from rnnlint.confirm.cache import Cache, cache_key, default_folder
 from rnnlint.confirm.client import Limits, Worker, WorkerError, WorkerPool, WorkerUnavailable
 from rnnlint.confirm.display import as_json, detail_line, tag
 from rnnlint.confirm.messages import first_line
@@ -418,25 +418,33 @@ def test_only_not_reproduced_findings_are_spared_from_the_exit_code() -> None:
     assert counts_for_exit(confirmed_finding("not-reproduced", ""), strict=True)
 
 
-def test_progress_shows_only_on_a_terminal_and_for_more_than_a_few_models() -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+def test_progress_is_written_to_a_real_terminal_and_cleared() -> None:
+    """A pseudo-terminal is a terminal; a pipe is not; a machine format never asks."""
+    import os
+    import pty
 
-    terminal = Terminal()
-    progress = Progress(2, terminal)
-    for _ in range(3):
-        progress.model_started()
-    assert terminal.getvalue() == ""
-    progress.model_started()
-    progress.file_done()
-    assert "[############------------] 1/2 files, 4 models" in terminal.getvalue()
-    progress.close()
-    piped = io.StringIO()
-    quiet = Progress(2, piped)
-    for _ in range(10):
-        quiet.model_started()
-    assert piped.getvalue() == ""
+    main_fd, replica_fd = pty.openpty()
+    try:
+        with os.fdopen(replica_fd, "w", closefd=False) as terminal:
+            progress = Progress(terminal)
+            progress.expect(2)
+            progress.starting(3)
+            progress.model("model (train.py:15)")
+            progress.close()
+            assert not Progress(terminal, wanted=False).enabled
+        written = os.read(main_fd, 4096).decode()
+    finally:
+        os.close(main_fd)
+        os.close(replica_fd)
+    assert written == (
+        "\r\x1b[Krnnlint: starting TensorFlow (Keras 3)..."
+        "\r\x1b[Krnnlint: confirming model (train.py:15) in TensorFlow, 1 more model left"
+        "\r\x1b[K"
+    )
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w") as pipe:
+        assert not Progress(pipe).enabled
+    os.close(read_end)
 
 
 # -- the command line ----------------------------------------------------------------------
@@ -461,7 +469,7 @@ def test_confirm_answers_from_the_cache_and_not_reproduced_spares_the_exit_code(
     write(tmp_path, {"model.py": STATEFUL_FIT})
     module, findings = module_of(STATEFUL_FIT)
     probe = plan_finding(findings[0], module).probe
-    Cache(tmp_path / ".rnnlint_cache").put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
+    Cache(default_folder()).put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
     result = cli("--isolated", "--keras", "3", "--confirm", "model.py")
     assert result.stdout.splitlines()[0].endswith("[not reproduced]"), result.stdout
     assert result.exit_code == 0
@@ -486,7 +494,7 @@ def test_the_config_confirm_key_turns_confirmation_on_and_the_option_off(cli: In
     write(tmp_path, {"pyproject.toml": config, "model.py": STATEFUL_FIT})
     module, findings = module_of(STATEFUL_FIT)
     probe = plan_finding(findings[0], module).probe
-    Cache(tmp_path / ".rnnlint_cache").put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
+    Cache(default_folder()).put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
     configured = cli("model.py")
     assert configured.stdout.splitlines()[0].endswith("[not reproduced]"), configured.stdout
     assert configured.exit_code == 0
@@ -503,7 +511,7 @@ def test_annotation_formats_show_the_confirmation(cli: Invoke, tmp_path: Path) -
     write(tmp_path, {"model.py": STATEFUL_FIT})
     module, findings = module_of(STATEFUL_FIT)
     probe = plan_finding(findings[0], module).probe
-    Cache(tmp_path / ".rnnlint_cache").put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
+    Cache(default_folder()).put(cache_key(probe, installed(3)), Reply(output_shapes=((32, 4),)))
     args = ("--isolated", "--keras", "3", "--confirm", "model.py", "--format")
     annotation = cli(*args, "github").stdout
     assert "[not reproduced] " in annotation and f"Keras {installed(3).keras}" in annotation, annotation
@@ -558,7 +566,7 @@ def test_a_dead_worker_costs_one_answer_and_is_restarted(fake_worker: pytest.Mon
     worker = Worker(3, Limits(timeout=20))
     try:
         assert worker.ask(PROBE).loss == 1.0
-        with pytest.raises(WorkerError, match=r"worker died \(exit code 3: MemoryError: boom\)"):
+        with pytest.raises(WorkerError, match=r"out of memory \(MemoryError: boom\)"):  # its last words
             worker.ask(PROBE)
         assert worker.ask(PROBE).loss == 1.0 and worker.starts == 2
     finally:

@@ -281,3 +281,49 @@ def test_runtime_errors_follow_noqa_and_ignore(tf_workers: WorkerPool, cli: Invo
     quiet = cli("--isolated", "--confirm=all", "model.py")
     assert quiet.exit_code == 0, quiet.stdout
     assert cli("--isolated", "--confirm", "model.py").stdout == "All checks passed (1 file checked).\n"
+
+
+def _confirm_with_stderr(tmp_path: Path, stderr_is_terminal: bool, *options: str) -> tuple[str, str]:
+    """``rnnlint --confirm`` on the Keras 2 guide's model, stderr on a pseudo-terminal or a pipe,
+    stdout on a pipe; a fresh cache, so TensorFlow starts. (stdout, stderr) as written."""
+    import pty
+
+    fixture = REPO / "fixtures" / "seed000_stateful_guide.py"
+    args = ["--keras", "3", "--confirm", "--no-cache", "--cache-dir", str(tmp_path / "cache"), *options, str(fixture)]
+    command = [sys.executable, "-m", "rnnlint", *args]
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    if not stderr_is_terminal:
+        done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600, check=False)
+        return done.stdout, done.stderr
+    main_fd, replica_fd = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=replica_fd, env=environment, text=True)
+    os.close(replica_fd)
+    written = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:  # the terminal is gone: the process closed its side
+            break
+        if not chunk:
+            break
+        written += chunk
+    stdout, _ = process.communicate(timeout=600)
+    os.close(main_fd)
+    return stdout, written.decode()
+
+
+@pytest.mark.slow
+def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    """On a pseudo-terminal: TensorFlow starting, then the model and how many
+    are left, cleared before the summary; never on a pipe or in a machine format."""
+    stdout, stderr = _confirm_with_stderr(tmp_path / "tty", True)
+    assert "\r\x1b[Krnnlint: starting TensorFlow (Keras 3)..." in stderr
+    line = "rnnlint: confirming model (" + str(REPO / "fixtures" / "seed000_stateful_guide.py") + ":15) in TensorFlow"
+    assert line in stderr and "0 more models left" in stderr
+    assert "\r\x1b[Krnnlint: --confirm: 1 confirmed." in stderr  # cleared before the summary line
+    assert "[confirmed]" in stdout and "\x1b" not in stdout
+    _, piped = _confirm_with_stderr(tmp_path / "pipe", False)
+    assert "\r" not in piped and "starting TensorFlow" not in piped
+    assert piped.startswith("rnnlint: --confirm: 1 confirmed."), piped
+    _, machine = _confirm_with_stderr(tmp_path / "json", True, "--format", "json")
+    assert "starting TensorFlow" not in machine and "\x1b" not in machine

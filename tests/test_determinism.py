@@ -29,7 +29,7 @@ def test_pre_commit_runs_serially_with_the_same_output() -> None:
 def test_cold_and_warm_cache_give_the_same_output(tmp_path: Path) -> None:
     cache = str(tmp_path / "cache")
     cold = rnnlint_process("--cache-dir", cache, "--format", "json", "fixtures/", cwd=ROOT)
-    assert list((tmp_path / "cache" / "files").glob("*.pickle"))
+    assert list((tmp_path / "cache" / "files").glob("*.json"))  # data, never a pickle
     warm = rnnlint_process("--cache-dir", cache, "--format", "json", "fixtures/", cwd=ROOT)
     uncached = rnnlint_process("--no-cache", "--format", "json", "fixtures/", cwd=ROOT)
     assert cold.stdout == warm.stdout == uncached.stdout
@@ -43,3 +43,15 @@ def test_a_changed_file_is_checked_again(tmp_path: Path) -> None:
     model.write_text(model.read_text().replace("LSTM(4)", "LSTM(4, stateful=True, input_shape=(3, 2))"))
     changed = rnnlint_process("--cache-dir", cache, "model.py", cwd=tmp_path)
     assert changed.returncode == 1 and "RNN001" in changed.stdout
+
+
+def test_the_per_file_cache_keeps_every_field_a_report_shows() -> None:
+    """A field added to Finding and forgotten by the cache would differ between cold and warm runs.
+    Left out: what only confirmation and --fix use, which never read the cache (the call, the
+    confirmation itself, RNN100's text edit)."""
+    from dataclasses import fields
+
+    from rnnlint.filecache import _FIELDS
+    from rnnlint.findings import Finding
+
+    assert {field.name for field in fields(Finding)} - {"call", "confirmation", "edit"} == set(_FIELDS)

@@ -32,7 +32,7 @@ from rnnlint.fix.edits import remove_args, set_keyword
 from rnnlint.fix.engine import fix_source
 from rnnlint.pipeline import check_source
 from rnnlint.rules import select_rules
-from rnnlint.testing import expected, found
+from rnnlint.testing import check, expected, found
 
 FIXES = REPO / "fixtures" / "fix"
 BEFORE = sorted(path for path in FIXES.glob("*.py") if not path.name.endswith(".fixed.py"))
@@ -56,8 +56,9 @@ def keras_of(path: Path) -> str:
 
 
 def checker(path: Path) -> Callable[[str], FileResult]:
+    """Every rule, RNN100 (unused suppressions) included."""
     rules = select_rules()
-    return lambda source: check_source(path.name, source, rules, keras_of(path))
+    return lambda source: check(path.name, source, rules, keras_of(path))
 
 
 def test_every_fixture_pair_is_whole() -> None:
@@ -202,20 +203,136 @@ def test_suppressed_findings_are_not_fixed(cli: Invoke, tmp_path: Path) -> None:
     assert (tmp_path / "m.py").read_text() == source.replace("32)\n", "32, shuffle=False)\n")  # the last line only
 
 
-def test_notebooks_are_not_fixed(cli: Invoke, tmp_path: Path) -> None:
-    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
-    notebook = {
-        "cells": [{**cell, "source": STATEFUL + "model.fit(x, y, batch_size=32)\n"}],
-        "metadata": {},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    write(tmp_path, {"m.ipynb": json.dumps(notebook)})
-    before = (tmp_path / "m.ipynb").read_bytes()
-    result = cli("--keras", "3", "--fix", "m.ipynb")
+NOTEBOOK = REPO / "tests" / "data" / "stateful_notebook.ipynb"
+"""A notebook as Jupyter saves it: magics (``%matplotlib``, ``!pip``, ``%%time``),
+outputs, cell and notebook metadata, non-ASCII text; RNN040 in cell 3,
+RNN002 in cell 4, an unused ``# noqa`` in cell 5."""
+NOTEBOOK_FIXES = {
+    '    "model.add(LSTM(32, stateful=True,\\n",\n    "               batch_input_shape=(batch_size, 8, 16)))\\n",\n': (
+        '    "model.add(keras.Input(batch_shape=(batch_size, 8, 16)))\\n",\n'
+        '    "model.add(LSTM(32, stateful=True))\\n",\n'
+    ),
+    '"history = model.fit(x, y, batch_size=32, epochs=2)"': (
+        '"history = model.fit(x, y, batch_size=32, epochs=2, shuffle=False)"'
+    ),
+    '"model.summary()  # noqa: RNN002"': '"model.summary()"',
+}
+NOTEBOOK_DIFF = """\
+--- nb.ipynb:cell 3
++++ nb.ipynb:cell 3
+@@ -1,6 +1,6 @@
+ batch_size = 32
+ model = keras.Sequential()
+-model.add(LSTM(32, stateful=True,
+-               batch_input_shape=(batch_size, 8, 16)))
++model.add(keras.Input(batch_shape=(batch_size, 8, 16)))
++model.add(LSTM(32, stateful=True))
+ model.add(Dense(1))
+ model.compile(loss="mse", optimizer="adam")
+--- nb.ipynb:cell 4
++++ nb.ipynb:cell 4
+@@ -1,4 +1,4 @@
+ %%time
+ x = np.zeros((320, 8, 16))
+ y = np.zeros((320, 1))
+-history = model.fit(x, y, batch_size=32, epochs=2)
++history = model.fit(x, y, batch_size=32, epochs=2, shuffle=False)
+--- nb.ipynb:cell 5
++++ nb.ipynb:cell 5
+@@ -1 +1 @@
+-model.summary()  # noqa: RNN002
++model.summary()
+"""
+
+
+def _fixed_notebook_text(text: str) -> str:
+    for before, after in NOTEBOOK_FIXES.items():
+        assert text.count(before) == 1, before
+        text = text.replace(before, after)
+    return text
+
+
+def test_fix_rewrites_notebook_cells_in_place(cli: Invoke, tmp_path: Path) -> None:
+    """Only the fixed lines of the sources change, byte for byte: outputs,
+    metadata, magics, key order, indent, non-ASCII text and final newline stay."""
+    original = NOTEBOOK.read_text(encoding="utf-8")
+    (tmp_path / "nb.ipynb").write_text(original, encoding="utf-8")
+    check = cli("--keras", "3", "--extend-select", "RNN100", "nb.ipynb")
+    assert check.stdout.count(" [*] ") == 3, check.stdout
+    result = cli("--keras", "3", "--extend-select", "RNN100", "--fix", "nb.ipynb")
+    assert result.stdout == "All checks passed (1 file checked).\n"
+    assert result.stderr == "Fixed 3 findings in 1 file.\n"
+    fixed = (tmp_path / "nb.ipynb").read_text(encoding="utf-8")
+    assert fixed == _fixed_notebook_text(original)
+    assert '"%matplotlib inline\\n",\n    "!pip install -q numpy\\n"' in fixed and '"%%time\\n"' in fixed
+    before, after = json.loads(original), json.loads(fixed)
+    for old, new in zip(before["cells"], after["cells"], strict=True):
+        assert {k: v for k, v in old.items() if k != "source"} == {k: v for k, v in new.items() if k != "source"}
+    assert cli("--keras", "3", "--extend-select", "RNN100", "--fix", "nb.ipynb").stderr == ""
+    assert (tmp_path / "nb.ipynb").read_text(encoding="utf-8") == fixed
+
+
+def test_diff_on_a_notebook_is_per_cell(cli: Invoke, tmp_path: Path) -> None:
+    shutil.copy(NOTEBOOK, tmp_path / "nb.ipynb")
+    result = cli("--keras", "3", "--extend-select", "RNN100", "--diff", "nb.ipynb")
     assert result.exit_code == 1
-    assert " RNN002 fit()" in result.stdout  # no [*]: nothing to promise
-    assert (tmp_path / "m.ipynb").read_bytes() == before
+    assert result.stdout == NOTEBOOK_DIFF
+    assert result.stderr == "Would fix 3 findings in 1 file.\n"
+    assert (tmp_path / "nb.ipynb").read_bytes() == NOTEBOOK.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [{"indent": 2}, {"indent": 1, "ensure_ascii": True}, {"indent": 4, "newline": False}, {"indent": None}],
+    ids=["indent-2", "ascii-escapes", "no-final-newline", "one-line"],
+)
+def test_notebook_json_layout_is_kept(cli: Invoke, tmp_path: Path, layout: dict) -> None:
+    document = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    newline = "\n" if layout.get("newline", True) else ""
+    text = json.dumps(document, indent=layout["indent"], ensure_ascii=layout.get("ensure_ascii", False)) + newline
+    (tmp_path / "nb.ipynb").write_text(text, encoding="utf-8")
+    cli("--keras", "3", "--fix", "nb.ipynb")
+    fixed = json.loads((tmp_path / "nb.ipynb").read_text(encoding="utf-8"))
+    document["cells"][2]["source"][2:4] = [
+        "model.add(keras.Input(batch_shape=(batch_size, 8, 16)))\n",
+        "model.add(LSTM(32, stateful=True))\n",
+    ]
+    document["cells"][3]["source"][-1] = "history = model.fit(x, y, batch_size=32, epochs=2, shuffle=False)"
+    assert fixed == document
+    want = json.dumps(document, indent=layout["indent"], ensure_ascii=layout.get("ensure_ascii", False)) + newline
+    assert (tmp_path / "nb.ipynb").read_text(encoding="utf-8") == want
+
+
+def test_fix_on_a_notebook_from_stdin_prints_the_fixed_notebook(cli: Invoke) -> None:
+    original = NOTEBOOK.read_text(encoding="utf-8")
+    result = cli("--keras", "3", "--fix", "-", "--stdin-filename", "nb.ipynb", input=original.encode())
+    fixed = _fixed_notebook_text(original).replace('"model.summary()"', '"model.summary()  # noqa: RNN002"')
+    assert result.stdout == fixed
+
+
+def test_changes_to_masked_ipython_lines_are_not_mapped_back() -> None:
+    """The rules see ``!pip ...`` as ``pass``: a change there cannot go back into
+    the cell (the magic would be lost), nor can lines added across two cells."""
+    from rnnlint.notebook import parse as parse_notebook
+    from rnnlint.notebook_fix import fixed_cells
+
+    cells = [
+        {"cell_type": "code", "source": "!pip install keras\nimport keras"},
+        {"cell_type": "code", "source": "x = 1"},
+    ]
+    notebook = parse_notebook(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}).encode())
+    assert notebook.source == "pass\nimport keras\nx = 1\n"
+    assert fixed_cells(notebook, "pass\nimport keras\nx = 1\n") == {}
+    assert fixed_cells(notebook, "pass\nimport keras, numpy\nx = 2\n") == {
+        1: "!pip install keras\nimport keras, numpy",
+        2: "x = 2",
+    }
+    assert fixed_cells(notebook, "pass\nimport keras\nimport numpy\nx = 1\n") == {
+        1: "!pip install keras\nimport keras\nimport numpy"
+    }
+    assert fixed_cells(notebook, "import keras\nx = 1\n") is None
+    assert fixed_cells(notebook, "pass  # noqa\nimport keras\nx = 1\n") is None
+    assert fixed_cells(notebook, "pass\nimport a\nimport b\nx = 3\ny = 4\n") is None
 
 
 # -- layout ---------------------------------------------------------------------------

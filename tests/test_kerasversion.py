@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rnnlint.kerasversion import installed_keras_major
+from rnnlint.kerasversion import installed_keras, installed_keras_major
 
 
 def _major_from_importlib() -> int:
@@ -21,7 +21,7 @@ def _major_from_importlib() -> int:
 
 @pytest.fixture(autouse=True)
 def _fresh() -> None:
-    installed_keras_major.cache_clear()
+    installed_keras.cache_clear()
 
 
 def test_agrees_with_importlib_metadata() -> None:

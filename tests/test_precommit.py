@@ -66,3 +66,43 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     good = try_repo("models/good_model.py")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "rnnlint..................................................................Passed" in good.stdout
+
+
+KERAS2_GUIDE = (REPO / "fixtures" / "fix" / "rnn040_seed000.py").read_text()
+"""The stateful LSTM of the Keras 2 guide (batch_input_shape=): valid Keras 2, RNN040 under Keras 3."""
+
+
+@pytest.mark.slow
+def test_pre_commit_fix_judges_each_project_by_its_pinned_keras(tmp_path: Path) -> None:
+    """The hook's environment has no Keras: a project pinned to Keras 2 is
+    left alone by ``--fix``, one pinned to Keras 3 is migrated."""
+    hook_repo = _snapshot_of_this_checkout(tmp_path / "rnnlint-snapshot")
+    revision = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=hook_repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    config = f"repos:\n- repo: {hook_repo}\n  rev: {revision}\n  hooks:\n  - id: rnnlint\n    args: [--fix]\n"
+    pins = {"keras2": {"requirements.txt": "tensorflow==2.15.0\n"}, "keras3": {"requirements.txt": "keras>=3.0\n"}}
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+    environment.pop("PYTHONPATH", None)
+    environment.pop("TF_USE_LEGACY_KERAS", None)
+    outcomes = {}
+    for name, files in pins.items():
+        project = tmp_path / name
+        write(project, {**files, "model.py": KERAS2_GUIDE, ".pre-commit-config.yaml": config})
+        _git("init", "-q", cwd=project)
+        _git("add", "-A", cwd=project)
+        outcomes[name] = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=900,
+        )
+    keras2, keras3 = outcomes["keras2"], outcomes["keras3"]
+    assert keras2.returncode == 0, keras2.stdout + keras2.stderr
+    assert (tmp_path / "keras2" / "model.py").read_text() == KERAS2_GUIDE
+    assert keras3.returncode == 1, keras3.stdout + keras3.stderr  # pre-commit fails a hook that changed files
+    assert "files were modified by this hook" in keras3.stdout
+    migrated = (tmp_path / "keras3" / "model.py").read_text()
+    assert migrated == (REPO / "fixtures" / "fix" / "rnn040_seed000.fixed.py").read_text()

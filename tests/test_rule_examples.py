@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rnnlint.findings import FileResult
@@ -9,6 +11,8 @@ from rnnlint.pipeline import check_source
 from rnnlint.rules import ALL_RULES, Example, FixExample, Rule, select_rules
 from rnnlint.rules.base import DOC_SECTIONS
 from rnnlint.testing import describe, expected, found, run_source, static_only
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 CASES = [
     pytest.param(rule, example, kind, id=f"{rule.code}-{kind}-{index}")
@@ -81,6 +85,12 @@ def test_fix_is_declared_tested_and_documented(rule: type[Rule]) -> None:
     from rnnlint.fix.registry import FIXERS
 
     safety = rule.documentation().split("## Fix safety\n", 1)[1].lstrip()
+    if rule.text_fix:  # its findings carry their own text edits (no fixer module): tested by its fixture pair
+        assert rule.fixer is None and safety.startswith("The fix "), (
+            f"{rule.code}: Fix safety must say what the fix does"
+        )
+        assert (FIXTURES / "fix" / f"{rule.__module__.rsplit('.', 1)[1]}.py").exists(), f"{rule.code}: no fixture pair"
+        return
     if rule.fixer is None:
         assert rule.code not in FIXERS and not rule.fix_examples
         assert safety.startswith("There is no automatic fix"), f"{rule.code}: its Fix safety must say so"

@@ -62,7 +62,7 @@ def test_notebook_findings_point_at_the_cell_and_line(cli: Invoke, tmp_path: Pat
     write(tmp_path, {"nb.ipynb": notebook, "model.py": GOOD_MODEL})
     result = cli(".")
     assert result.exit_code == 1, result.output
-    assert result.stdout.startswith("nb.ipynb:cell_4:6:1: RNN002 fit() on a stateful model")
+    assert result.stdout.startswith("nb.ipynb:cell_4:6:1: RNN002 [*] fit() on a stateful model")
     assert "Found 1 finding in 2 files checked." in result.stdout
     [finding] = json.loads(cli("nb.ipynb", "--format", "json").stdout)
     assert (finding["path"], finding["cell"], finding["line"], finding["column"]) == ("nb.ipynb", 4, 6, 1)

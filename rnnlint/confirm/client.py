@@ -39,10 +39,21 @@ class Limits:
     timeout: float = 60.0
     startup_timeout: float = 180.0
     memory_mb: int = 2048
+    total: float = 600.0
+    """Seconds all the probes of one run may take together; past it, the rest are unconfirmed."""
+
+    @property
+    def cpu_seconds(self) -> int:
+        """The worker's own CPU cap per probe (all its threads): the timeout on every core, and a margin."""
+        return int(self.timeout * max(1, os.cpu_count() or 1)) + 30
 
 
 class WorkerError(Exception):
     """The worker gave no answer; ``str()`` is the reason shown to the user."""
+
+
+class WorkerTimeout(WorkerError):
+    """The probe took longer than its limit: worth remembering, it would again."""
 
 
 class WorkerUnavailable(WorkerError):
@@ -63,6 +74,10 @@ class Worker:
         self._log: IO[bytes] | None = None
         self._buffer = b""
         self._next_id = 0
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
 
     @property
     def pid(self) -> int | None:
@@ -92,10 +107,12 @@ class Worker:
         if self._process is None or self._process.poll() is not None:
             self._start()
 
-    def close(self) -> None:
-        """End the worker (it exits when its stdin closes) and remove its folder."""
+    def close(self, kill: bool = False) -> None:
+        """End the worker (it exits when its stdin closes; ``kill``: at once) and remove its folder."""
         process = self._process
-        if process is not None and process.poll() is None:
+        if kill:
+            self._kill()
+        elif process is not None and process.poll() is None:
             try:
                 assert process.stdin is not None
                 process.stdin.close()
@@ -112,7 +129,8 @@ class Worker:
         self._folder = tempfile.mkdtemp(prefix="rnnlint-worker-")
         self._log = open(os.path.join(self._folder, "stderr.log"), "w+b")  # noqa: SIM115 (closed in _cleanup)
         command = [sys.executable, "-m", WORKER_MODULE, "--keras", str(self.keras)]
-        command += ["--memory-mb", str(self.limits.memory_mb)]
+        command += ["--memory-mb", str(self.limits.memory_mb), "--parent-pid", str(os.getpid())]
+        command += ["--cpu-seconds", str(self.limits.cpu_seconds)]
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -145,7 +163,7 @@ class Worker:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not selector.select(remaining):
                     self._kill()
-                    raise WorkerError(timeout_reason)
+                    raise WorkerTimeout(timeout_reason)
                 chunk = os.read(stream.fileno(), 65536)
                 if not chunk:
                     raise WorkerError(self._death())
@@ -161,11 +179,18 @@ class Worker:
         """Why the worker is gone: its exit status and the last line it logged."""
         process = self._process
         assert process is not None
-        try:
-            code = process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
+        code, peak_mb = _reap(process)
+        if code is None:
             self._kill()
             code = process.returncode
+        last = self._last_log_line()
+        self._cleanup()
+        if code is not None and code < 0 and -code == getattr(signal, "SIGXCPU", -1):
+            return f"worker over its CPU time limit ({self.limits.cpu_seconds} s)"
+        if peak_mb is not None and self.limits.memory_mb and peak_mb >= 0.8 * self.limits.memory_mb:
+            return f"out of memory (the worker reached {peak_mb} MB of its {self.limits.memory_mb} MB)"
+        if last.startswith(("MemoryError", "ResourceExhaustedError")) or "std::bad_alloc" in last:
+            return f"out of memory ({last})"
         if code is not None and code < 0:
             try:
                 status = f"killed by {signal.Signals(-code).name}"
@@ -173,8 +198,6 @@ class Worker:
                 status = f"killed by signal {-code}"
         else:
             status = f"exit code {code}"
-        last = self._last_log_line()
-        self._cleanup()
         return f"worker died ({status}{': ' + last if last else ''})"
 
     def _last_log_line(self) -> str:
@@ -210,6 +233,26 @@ class Worker:
         self._buffer = b""
 
 
+def _reap(process: subprocess.Popen[bytes]) -> tuple[int | None, int | None]:
+    """The exit code of a worker that ended (within 5 s), and its peak memory in MB when the OS says."""
+    deadline = time.monotonic() + 5
+    wait4 = getattr(os, "wait4", None)
+    while process.returncode is None and wait4 is not None and time.monotonic() < deadline:
+        try:
+            pid, status, usage = wait4(process.pid, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+            return process.returncode, usage.ru_maxrss // scale
+        time.sleep(0.01)
+    try:
+        return process.wait(timeout=max(0.0, deadline - time.monotonic())), None
+    except subprocess.TimeoutExpired:
+        return None, None
+
+
 def worker_environment(keras: int) -> dict[str, str]:
     """The worker's environment: quiet TensorFlow on the CPU, the right Keras,
     rnnlint importable, and never the current directory on sys.path."""
@@ -233,6 +276,7 @@ class WorkerPool:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self.workers: dict[int, Worker] = {}
+        _exit_on_sigterm()
 
     def worker(self, keras: int) -> Worker:
         if keras not in self.workers:
@@ -242,6 +286,27 @@ class WorkerPool:
     def ask(self, probe: Probe) -> Reply:
         return self.worker(probe.keras).ask(probe)
 
-    def close(self) -> None:
+    def started(self, keras: int) -> bool:
+        """Whether the worker for ``keras`` is running (else the next probe waits for TensorFlow to start)."""
+        worker = self.workers.get(keras)
+        return worker is not None and worker.running
+
+    def close(self, kill: bool = False) -> None:
         for worker in self.workers.values():
-            worker.close()
+            worker.close(kill)
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends the linter as Ctrl-C does, through its cleanup (workers
+    killed, folders removed) rather than at once; a handler set by someone
+    else is kept."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

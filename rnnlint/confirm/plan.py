@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rnnlint.codes import RUNTIME_ERROR
+from rnnlint.confirm.names import LOSSES
 from rnnlint.confirm.protocol import Probe, Shape
 from rnnlint.confirm.spec import (
     BATCH_PLACEHOLDER,
@@ -315,6 +316,10 @@ def remainder_rows(total: int, batch: int) -> int:
     return total if total <= batch else batch + total % batch
 
 
+SPLIT_SEARCH = 200_000
+"""Sample counts ``split_rows`` tries, at most (a fraction of a second): past it, the user's own count is kept."""
+
+
 def split_rows(total: int, split: float, batch: int) -> int:
     """The smallest sample count whose validation split leaves training and
     validation parts with the user's remainders (a last batch of exactly one
@@ -326,7 +331,7 @@ def split_rows(total: int, split: float, batch: int) -> int:
         return (train % batch, valid % batch, train >= batch, valid >= batch)
 
     wanted = pattern(total)
-    return next((count for count in range(1, total) if pattern(count) == wanted), total)
+    return next((count for count in range(1, min(total, SPLIT_SEARCH)) if pattern(count) == wanted), total)
 
 
 def _fixed_batch(built: BuildSpec) -> int:
@@ -360,7 +365,7 @@ def _plan_targets(finding: Finding, module: ModuleIR) -> Plan:
     call = finding.call
     loss = raw_loss(module, model)
     if loss is None:
-        raise NoPlan("the loss is not a literal")
+        raise NoPlan("the loss is not a literal Keras loss name")
     rows = built.batch or BATCH_PLACEHOLDER
     x = tuple((rows, *shape[1:]) for shape in built.call_shapes)
     y = _data_shapes(y_value(call), (), rows, "targets", strict=True)
@@ -428,7 +433,7 @@ def raw_loss(module: ModuleIR, model: Model) -> str | None:
     losses = {call.value("loss", 1, default=None) for call in module.calls_of(model, "compile")}
     if len(losses) == 1:
         (loss,) = losses
-        return loss if isinstance(loss, str) else None
+        return loss if isinstance(loss, str) and loss in LOSSES else None  # only Keras's named losses travel
     return None
 
 

@@ -1,51 +1,52 @@
-"""A one-line progress bar on stderr while models are confirmed.
+"""One line on stderr while ``--confirm`` works: "starting TensorFlow..." while
+the worker starts (seconds), then the model being built, where it is and how
+many are left; cleared at the end.
 
-Shown only on a terminal and once more than a few models have gone to
-TensorFlow: a run answered from the cache, or confirming one model, stays
-quiet. The bar counts files (known up front); the line also counts models.
+Shown only when stderr is a terminal, as ruff and pip decide, and only for the
+human formats (the command line says so with ``ConfirmOptions.progress``): a
+machine format, a pipe or a CI log never get it. A run answered from the cache
+never starts TensorFlow and shows at most a model line or two.
 """
 
 from __future__ import annotations
 
 from typing import TextIO
 
-MINIMUM_MODELS = 4
-WIDTH = 24
+CLEAR = "\r\x1b[K"
 
 
 class Progress:
-    def __init__(self, files: int, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, wanted: bool = True) -> None:
         self.stream = stream
-        self.files = files
-        self.files_done = 0
-        self.models = 0
         isatty = getattr(stream, "isatty", None)
-        self.terminal = callable(isatty) and bool(isatty())
+        self.enabled = wanted and callable(isatty) and bool(isatty())
+        self.total = 0
+        self.done = 0
         self.shown = False
 
-    @property
-    def enabled(self) -> bool:
-        return self.terminal and self.models >= MINIMUM_MODELS
+    def expect(self, models: int) -> None:
+        """How many models the run will confirm, for "N left"."""
+        self.total += models
 
-    def model_started(self) -> None:
-        self.models += 1
-        self._draw()
+    def starting(self, keras: int) -> None:
+        self._write(f"rnnlint: starting TensorFlow (Keras {keras})...")
 
-    def file_done(self) -> None:
-        self.files_done += 1
-        self._draw()
+    def model(self, label: str, first: bool = True) -> None:
+        """``label`` (``name (path:line)``) being confirmed; ``first``: not seen before (counts as done)."""
+        if first:
+            self.done += 1
+        left = max(self.total - self.done, 0)
+        self._write(f"rnnlint: confirming {label} in TensorFlow, {left} more model{'' if left == 1 else 's'} left")
 
-    def _draw(self) -> None:
+    def _write(self, text: str) -> None:
         if not self.enabled:
             return
-        filled = WIDTH * self.files_done // max(self.files, 1) if self.files else 0
-        bar = "#" * filled + "-" * (WIDTH - filled)
-        files = f"{self.files_done}/{self.files} files, " if self.files else ""
-        self.stream.write(f"\rrnnlint: confirming in TensorFlow [{bar}] {files}{self.models} models")
+        self.stream.write(CLEAR + text)
         self.stream.flush()
         self.shown = True
 
     def close(self) -> None:
         if self.shown:
-            self.stream.write("\r\x1b[K")
+            self.stream.write(CLEAR)
             self.stream.flush()
+            self.shown = False

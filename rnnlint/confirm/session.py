@@ -10,12 +10,13 @@ becomes an RNN099 finding at the line where the model is created.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from rnnlint.confirm.cache import DEFAULT_FOLDER, Cache, cache_key
-from rnnlint.confirm.client import Limits, WorkerError, WorkerPool
+from rnnlint.confirm.cache import Cache, cache_key, default_folder
+from rnnlint.confirm.client import Limits, WorkerError, WorkerPool, WorkerTimeout
 from rnnlint.confirm.plan import PLANNERS, NoPlan, plan_finding, plan_model
 from rnnlint.confirm.progress import Progress
 from rnnlint.confirm.protocol import Failure, Probe, Reply
@@ -31,11 +32,14 @@ STATUSES = (CONFIRMED, NOT_REPRODUCED, UNCONFIRMED)
 
 @dataclass(frozen=True)
 class ConfirmOptions:
-    """``mode``: "findings" (models with findings) or "all" (every recurrent model)."""
+    """``mode``: "findings" (models with findings) or "all" (every recurrent model);
+    ``cache_dir``: None caches nothing; by default, the user's cache folder."""
 
     mode: str = "findings"
-    cache_dir: str | None = DEFAULT_FOLDER
+    cache_dir: str | None = field(default_factory=default_folder)
     limits: Limits = field(default_factory=Limits)
+    progress: bool = False
+    """Show progress on stderr when it is a terminal (``rnnlint.confirm.progress``)."""
 
 
 @dataclass
@@ -71,16 +75,21 @@ class Confirmer:
         *,
         pool: WorkerPool | None = None,
         stream: TextIO | None = None,
-        files: int = 0,
     ) -> None:
         self.options = options or ConfirmOptions()
         self.cache = Cache(self.options.cache_dir)
         self.pool = pool if pool is not None else WorkerPool(self.options.limits)
         self._owns_pool = pool is None
         self.stream = stream if stream is not None else sys.stderr
-        self.progress = Progress(files, self.stream)
+        self.progress = Progress(self.stream, self.options.progress)
         self.tally = Tally()
         self._answers: dict[str, Answer] = {}
+        self._spent = 0.0
+        """Seconds spent waiting for workers in this run, against ``limits.total``."""
+        self._seen: set[tuple[str, int]] = set()
+        self._result: FileResult | None = None
+        self._current = ""
+        """The label of the model being confirmed, for the progress line."""
 
     def confirm(
         self,
@@ -93,17 +102,32 @@ class Confirmer:
         "all" (passed through ``finish``, the run's suppressions, when given)."""
         module = result.module
         if module is None:
-            self.progress.file_done()
             return result
+        self._result = result
         findings = [self._confirm_finding(finding, module) for finding in result.findings]
         if self.options.mode == "all" and runtime_errors:
             extra = tuple(self._runtime_errors(module, result.findings))
             if extra and finish is not None:
                 extra = finish(replace(result, findings=extra, errors=())).findings
             findings.extend(extra)
-        self.progress.file_done()
         findings.sort(key=lambda f: (f.span.cell or 0, f.span.line, f.span.column, f.code))
         return replace(result, findings=tuple(findings))
+
+    def abort(self) -> None:
+        """Kill the workers at once (the run was interrupted); no summary."""
+        self.progress.close()
+        if self._owns_pool:
+            self.pool.close(kill=True)
+
+    def expect(self, results: list[FileResult]) -> None:
+        """The models the run will confirm (for the progress line's "N left")."""
+        for result in results:
+            if result.module is None:
+                continue
+            models = {_model_of(finding) for finding in result.findings if finding.code in PLANNERS}
+            if self.options.mode == "all":
+                models.update(model.id for model in result.module.models if is_recurrent_model(model))
+            self.progress.expect(len(models - {None}))
 
     def close(self) -> None:
         """Stop the workers and print the summary line."""
@@ -139,7 +163,7 @@ class Confirmer:
         except NoPlan as error:
             confirmation = unconfirmed(str(error))
         else:
-            answer = self._ask(plan.probe)
+            answer = self._ask(plan.probe, module, _model_of(finding))
             if answer.reply is None:
                 confirmation = unconfirmed(answer.problem or "no answer", answer.versions)
             else:
@@ -159,10 +183,10 @@ class Confirmer:
             except NoPlan:
                 self.tally.unbuildable_models += 1
                 continue
-            answer = self._ask(plan.probe)
+            answer = self._ask(plan.probe, module, model.id)
             failure = runtime_error(answer.reply) if answer.reply is not None else None
-            if answer.reply is None:
-                self.tally.unanswered_models += 1
+            if answer.reply is None or (answer.reply.failure is not None and failure is None):
+                self.tally.unanswered_models += 1  # no answer, or the worker's own trouble (out of memory...)
             elif failure is None:
                 self.tally.clean_models += 1
             else:
@@ -174,26 +198,69 @@ class Confirmer:
 
     # -- asking -----------------------------------------------------------------
 
-    def _ask(self, probe: Probe) -> Answer:
-        """This run's answer, the cache's, or the worker's, in that order."""
+    def _ask(self, probe: Probe, module: ModuleIR, model: int | None) -> Answer:
+        """This run's answer, the cache's, or the worker's, in that order: an
+        identical experiment runs once per run, and one that timed out is
+        remembered in the cache (as "timed out"), not retried on every run."""
+        label = self._label(module, model)
+        seen = (module.path, model if model is not None else -1)
+        self.progress.model(label, first=seen not in self._seen)
+        self._seen.add(seen)
+        self._current = label
         versions = installed(probe.keras)
         missing = versions.missing(probe.keras)
         if missing:
             return Answer(None, versions, missing)
         key = cache_key(probe, versions)
-        if key in self._answers:
-            return self._answers[key]
+        if key not in self._answers:
+            self._answers[key] = self._answer(key, probe, versions)
+        return self._answers[key]
+
+    def _answer(self, key: str, probe: Probe, versions: Versions) -> Answer:
         reply = self.cache.get(key)
-        if reply is None:
-            self.progress.model_started()
-            try:
-                reply = self.pool.ask(probe)
-            except WorkerError as error:
-                return Answer(None, versions, str(error))
-            self.cache.put(key, reply)
-        answer = Answer(reply, versions)
-        self._answers[key] = answer
-        return answer
+        if reply is not None:
+            return Answer(reply, versions)
+        remembered = self.cache.problem(key)
+        if remembered is not None:
+            return Answer(None, versions, f"{remembered} (remembered from an earlier run)")
+        if self._spent >= self.options.limits.total:
+            return Answer(None, versions, f"the confirmation time budget ({self.options.limits.total:g} s) is used up")
+        started = time.monotonic()
+        try:
+            if not self.pool.started(probe.keras):
+                self.progress.starting(probe.keras)
+                self.pool.worker(probe.keras).start()
+                self.progress.model(self._current, first=False)
+            reply = self.pool.ask(probe)
+        except WorkerTimeout as error:
+            self.cache.put_problem(key, str(error))
+            return Answer(None, versions, str(error))
+        except WorkerError as error:
+            return Answer(None, versions, str(error))
+        finally:
+            self._spent += time.monotonic() - started
+        self.cache.put(key, reply)
+        return Answer(reply, versions)
+
+    def _label(self, module: ModuleIR, model: int | None) -> str:
+        """``name (path:line)`` of the model, at its cell in a notebook."""
+        try:
+            found = module.model(model) if model is not None else None
+        except KeyError:
+            found = None
+        if found is None:
+            return module.path
+        notebook = self._result.notebook if self._result is not None else None
+        line = found.span.line
+        where = f"{module.path}:{line}"
+        if notebook is not None:
+            cell, line = notebook.position(line)
+            where = f"{module.path}:cell_{cell}:{line}"
+        return f"{found.name or 'the model'} ({where})"
+
+
+def _model_of(finding: Finding) -> int | None:
+    return finding.call.model if finding.call is not None else finding.model
 
 
 def runtime_finding(module: ModuleIR, model: Model, failure: Failure) -> Finding:

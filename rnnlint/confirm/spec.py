@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from rnnlint.confirm.names import allowed
 from rnnlint.confirm.protocol import (
     INPUT_CLASS,
     LAYER_CLASSES,
@@ -149,10 +150,11 @@ def layer_spec(layer: Layer, defaults: list[str], extra: tuple[tuple[str, Json],
     for key, value in layer.config:
         if key in INTERNAL_ARGS or (key in INPUT_ARGS and not (key == "input_dim" and layer.kind == "Embedding")):
             continue
-        if is_literal(value):
+        if is_literal(value) and allowed(key, value):
             kwargs.append((key, value))
         elif key in SHAPE_ARGS:
-            raise Unbuildable(f"{key}= of {where} is not a literal")
+            what = "not a literal" if not is_literal(value) else "not a name rnnlint passes to Keras"
+            raise Unbuildable(f"{key}= of {where} is {what}")
         else:
             defaults.append(f"{key}= of {where}")
     return LayerSpec(layer.id, layer.kind, (*kwargs, *extra), wrapped)
@@ -179,7 +181,7 @@ def _declared_shape(layer: Layer, model: Model) -> Shape:
 def _input_spec(layer: Layer, shape: Shape) -> LayerSpec:
     kwargs: list[tuple[str, Json]] = [("batch_shape", shape)] if shape[0] is not None else [("shape", shape[1:])]
     dtype = layer.get("dtype")
-    if isinstance(dtype, str):
+    if isinstance(dtype, str) and allowed("dtype", dtype):
         kwargs.append(("dtype", dtype))
     return LayerSpec(layer.id, INPUT_CLASS, tuple(kwargs))
 

@@ -11,6 +11,7 @@ Keras 3 is ``keras``, Keras 2 is ``tf_keras``, and the two are kept apart.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -42,6 +43,62 @@ def limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Linux: SIGTERM when the linter dies, however it dies (even SIGKILL), so
+    that no worker is left running TensorFlow for nobody; the handler removes
+    the worker's own temporary folder (its working directory) on the way out."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _leave)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if parent and os.getppid() != parent:  # the linter died before prctl: nobody will ask
+        _leave(signal.SIGTERM, None)
+
+
+def _leave(signum: int, frame: object) -> None:
+    remove_own_folder()
+    os._exit(128 + signum)
+
+
+def remove_own_folder() -> None:
+    """The temporary folder the linter made the worker's working directory (the
+    linter removes it too; this covers a linter that is gone)."""
+    import shutil
+
+    folder = os.getcwd()
+    if os.path.basename(folder).startswith("rnnlint-worker-"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def limit_cpu(seconds: int) -> None:
+    """Allow ``seconds`` more CPU time (all threads) from now: the worker stops
+    itself (SIGXCPU, then SIGKILL) even if the linter's timeout never fires."""
+    if seconds <= 0 or not hasattr(os, "times"):
+        return
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = int(usage.ru_utime + usage.ru_stime) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = used + seconds
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
 def import_keras(version: int) -> tuple[Any, Hello]:
     """The Keras module for ``version`` and the versions it runs, or None and why not."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -69,13 +126,14 @@ def import_keras(version: int) -> tuple[Any, Hello]:
     return keras, Hello(str(keras.__version__), tf_version)
 
 
-def serve(keras: Any, requests: IO[str], channel: IO[str]) -> None:
-    """Answer requests until stdin closes."""
+def serve(keras: Any, requests: IO[str], channel: IO[str], cpu_seconds: int = 0) -> None:
+    """Answer requests until stdin closes, each within ``cpu_seconds`` of CPU time."""
     from rnnlint.confirm.experiments import failure, run_probe
 
     for line in requests:
         if not line.strip():
             continue
+        limit_cpu(cpu_seconds)
         request: dict[str, Any] = {}
         try:
             request = json.loads(line)
@@ -90,14 +148,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnnlint.confirm.worker")
     parser.add_argument("--keras", type=int, choices=(2, 3), required=True)
     parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--cpu-seconds", type=int, default=0)
+    parser.add_argument("--parent-pid", type=int, default=0)
     args = parser.parse_args(argv)
+    die_with_parent(args.parent_pid)
     channel = claim_stdout()
     limit_memory(args.memory_mb)
+    limit_cpu(args.cpu_seconds * 3)  # TensorFlow's import and start
     keras, hello = import_keras(args.keras)
     channel.write(dumps(hello.to_json()) + "\n")
     channel.flush()
-    if keras is not None:
-        serve(keras, sys.stdin, channel)
+    try:
+        if keras is not None:
+            serve(keras, sys.stdin, channel, args.cpu_seconds)
+    finally:
+        remove_own_folder()
     return 0
 
 

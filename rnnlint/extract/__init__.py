@@ -8,12 +8,15 @@ Keras calls their meaning, ``library`` models the data APIs' shapes,
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rnnlint.extract.assemble import module_ir
+from rnnlint.extract.budget import BudgetExceeded
 from rnnlint.extract.interpreter import Interpreter
 from rnnlint.ir import ModuleIR
-from rnnlint.kerasversion import resolve_version
+from rnnlint.kerasversion import KerasBasis, resolve_version
+from rnnlint.values import reset_symbols
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -21,10 +24,18 @@ if TYPE_CHECKING:
     from rnnlint.positions import LazyPositions
 
 
-def extract(path: str, module: cst.Module, keras: str = "auto", positions: LazyPositions | None = None) -> ModuleIR:
+def extract(
+    path: str, module: cst.Module, keras: str | KerasBasis = "auto", positions: LazyPositions | None = None
+) -> ModuleIR:
     """The IR of ``module``, judged for the Keras version ``keras`` selects
     (``positions``: of ``module``, when the caller wants to reuse them)."""
+    reset_symbols()
     interpreter = Interpreter(path, module, positions)
-    interpreter.run()
-    version = resolve_version(keras, interpreter.keras.uses_tf_keras)
-    return module_ir(path, version, interpreter.keras, interpreter.positions, interpreter.new_id)
+    try:
+        interpreter.run()
+    except BudgetExceeded:  # too much work for a static analysis: the whole file is unknown
+        judged = resolve_version(keras, interpreter.keras.uses_tf_keras)
+        return ModuleIR(path, judged.major, (), (), (), keras_source=judged.source, keras_origin=judged.origin)
+    judged = resolve_version(keras, interpreter.keras.uses_tf_keras)
+    ir = module_ir(path, judged.major, interpreter.keras, interpreter.positions, interpreter.new_id)
+    return replace(ir, keras_source=judged.source, keras_origin=judged.origin)

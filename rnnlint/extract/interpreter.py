@@ -18,6 +18,7 @@ import libcst as cst
 
 from rnnlint.cstnames import dotted_name
 from rnnlint.extract import library, operators
+from rnnlint.extract.budget import Budget
 from rnnlint.extract.keras_models import NOT_KERAS, KerasModels
 from rnnlint.extract.objects import ClassValue, FunctionValue, LoopFrame, RawArg, Scope, plain
 from rnnlint.extract.pysyntax import (
@@ -52,6 +53,8 @@ from rnnlint.values import (
 )
 
 MAX_CALL_DEPTH = 8
+MAX_LITERAL = 64
+"""Characters of a number literal evaluated; a longer one is unknown."""
 
 
 class _Return(Exception):
@@ -86,6 +89,7 @@ class Interpreter:
         self.called: set[cst.FunctionDef] = set()
         self.defined: list[FunctionValue] = []
         self.active: list[cst.FunctionDef] = []
+        self.budget = Budget()
         self._next_id = 0
         self._assigned: dict[int, list[str]] = {}
 
@@ -223,17 +227,29 @@ class Interpreter:
             self.assign(target, ModuleRef(qualname), scope)
 
     def exec_if(self, statement: cst.If, scope: Scope) -> None:
-        test = self.eval(statement.test, scope)
-        orelse = statement.orelse
-        else_body: Sequence[cst.CSTNode] = ()
-        if isinstance(orelse, cst.If):
-            else_body = (orelse,)
-        elif isinstance(orelse, cst.Else):
-            else_body = orelse.body.body
-        if isinstance(test, bool):
-            self.exec_block(statement.body.body if test else else_body, scope)
-            return
-        self.exec_branches([statement.body.body, else_body], scope, include_fallthrough=False)
+        """An ``if/elif/else`` chain as one set of branches, walked in a loop: a
+        chain of hundreds of ``elif`` must not exhaust the recursion limit."""
+        branches: list[Sequence[cst.CSTNode]] = []
+        uncertain = self.uncertain
+        node: cst.If | None = statement
+        while node is not None:
+            test = self.eval(node.test, scope)
+            if test is not False:
+                branches.append(node.body.body)
+            if test is True:
+                break
+            if not isinstance(test, bool):
+                self.uncertain = uncertain + 1  # later tests run only if this one was false
+            orelse, node = node.orelse, None
+            if isinstance(orelse, cst.If):
+                node = orelse
+            else:
+                branches.append(orelse.body.body if isinstance(orelse, cst.Else) else ())
+        self.uncertain = uncertain
+        if len(branches) == 1:
+            self.exec_block(branches[0], scope)
+        else:
+            self.exec_branches(branches, scope, include_fallthrough=False)
 
     def exec_branches(
         self, branches: Sequence[Sequence[cst.CSTNode]], scope: Scope, *, include_fallthrough: bool
@@ -319,24 +335,29 @@ class Interpreter:
     def eval(self, node: cst.BaseExpression | None, scope: Scope) -> Value:
         if node is None:
             return None
+        self.budget.spend()  # bounded work per file (extract.budget)
         method = getattr(self, f"eval_{type(node).__name__}", None)
         if method is None:
             return UNKNOWN
         return method(node, scope)
 
     def eval_Integer(self, node: cst.Integer, scope: Scope) -> Value:
-        return node.evaluated_value
+        if len(node.value) > MAX_LITERAL:  # beyond the evaluator's bounds; int() would refuse 4,300+ digits
+            return UNKNOWN
+        return operators.bounded(node.evaluated_value)
 
     def eval_Float(self, node: cst.Float, scope: Scope) -> Value:
-        return node.evaluated_value
+        if len(node.value) > MAX_LITERAL:
+            return UNKNOWN
+        return operators.bounded(node.evaluated_value)
 
     def eval_SimpleString(self, node: cst.SimpleString, scope: Scope) -> Value:
         value = node.evaluated_value
-        return value if isinstance(value, str) else UNKNOWN
+        return operators.bounded(value) if isinstance(value, str) else UNKNOWN
 
     def eval_ConcatenatedString(self, node: cst.ConcatenatedString, scope: Scope) -> Value:
         value = node.evaluated_value
-        return value if isinstance(value, str) else UNKNOWN
+        return operators.bounded(value) if isinstance(value, str) else UNKNOWN
 
     def eval_Name(self, node: cst.Name, scope: Scope) -> Value:
         constants = {"True": True, "False": False, "None": None}
@@ -354,7 +375,7 @@ class Interpreter:
                 items.extend(value)
             else:
                 items.append(value)
-        return tuple(items)
+        return operators.bounded(tuple(items))
 
     eval_List = eval_Tuple
 
@@ -515,6 +536,9 @@ class Interpreter:
     ) -> Value:
         definition = function.node
         if definition in self.active or len(self.active) >= MAX_CALL_DEPTH:
+            return UNKNOWN
+        if self.budget.call(definition):  # this helper ran often enough: its result is unknown
+            self.keras.note_opaque_call(args, kwargs)
             return UNKNOWN
         self.called.add(definition)
         scope = Scope(function.scope)

@@ -53,6 +53,29 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 
 _NUMBER = (int, float)
 _MAX_INT = 10**15
+MAX_LENGTH = 10_000
+"""The longest string or tuple evaluated; longer is UNKNOWN (28 lines of ``t = t + t`` make 2^28 items)."""
+
+
+def bounded(value: Value) -> Value:
+    """``value``, or UNKNOWN when it is an integer beyond 10^15 or a string or tuple beyond MAX_LENGTH:
+    every bound of the evaluation is applied here, so nothing it computes can grow without limit."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_INT:
+        return UNKNOWN
+    if isinstance(value, float) and not math.isfinite(value):
+        return UNKNOWN
+    if isinstance(value, (str, tuple)) and len(value) > MAX_LENGTH:
+        return UNKNOWN
+    return value
+
+
+def range_length(numbers: range) -> int | Unknown:
+    """``len(range(...))``, UNKNOWN beyond the bounds (``len`` itself overflows past 2^63)."""
+    try:
+        length = len(numbers)
+    except OverflowError:
+        return UNKNOWN
+    return length if length <= _MAX_INT else UNKNOWN
 
 
 def binary(op: str, left: Value, right: Value) -> Value:
@@ -68,8 +91,10 @@ def binary(op: str, left: Value, right: Value) -> Value:
     both_numbers = isinstance(left, _NUMBER) and isinstance(right, _NUMBER)
     sequence_ok = op in "+*" and (
         (isinstance(left, (tuple, str)) and type(left) is type(right) and op == "+")
-        or (isinstance(left, (tuple, str)) and is_int(right) and op == "*" and 0 <= right < 10_000)  # type: ignore[operator]
+        or (isinstance(left, (tuple, str)) and is_int(right) and op == "*" and 0 <= right <= MAX_LENGTH)  # type: ignore[operator]
     )
+    if sequence_ok and (len(left) + len(right) if op == "+" else len(left) * right) > MAX_LENGTH:  # type: ignore[arg-type,operator]
+        return UNKNOWN
     if not (both_numbers or sequence_ok):
         return UNKNOWN
     if op == "**" and (abs(right) > 64 or abs(left) > _MAX_INT):  # type: ignore[arg-type]
@@ -78,9 +103,7 @@ def binary(op: str, left: Value, right: Value) -> Value:
         result = func(left, right)
     except (ArithmeticError, ValueError, TypeError):
         return UNKNOWN
-    if isinstance(result, int) and abs(result) > _MAX_INT:
-        return UNKNOWN
-    return result  # type: ignore[no-any-return]
+    return bounded(result)
 
 
 def _data_binary(left: Value, right: Value) -> Value | None:
@@ -155,7 +178,7 @@ def unary(op: str, operand: Value) -> Value:
     if isinstance(operand, (ArrayValue, FrameValue)) and op in "-+":
         return operand
     if op == "-" and isinstance(operand, _NUMBER) and not isinstance(operand, bool):
-        return -operand
+        return bounded(-operand)
     if op == "+" and isinstance(operand, _NUMBER):
         return operand
     if op == "not" and isinstance(operand, (bool, int, float, str, tuple, type(None))):
@@ -300,7 +323,7 @@ def _slice_length(length: Dim, item: slice) -> Dim:
             return window  # type: ignore[return-value]
         return _part_of(length)
     if is_int(length):
-        return len(range(length)[item])  # type: ignore[arg-type]
+        return range_length(range(length)[item])  # type: ignore[arg-type,return-value]
     if item == slice(None):
         return length
     return _part_of(length)  # x[:n] has min(len(x), n) rows
@@ -347,14 +370,19 @@ def _subscript_accessor(accessor: FrameAccessor, index: Value) -> Value:
         return FrameValue(rows, len(columns_index))
     if accessor.kind == "iloc" and isinstance(columns_index, slice) and is_int(frame.columns):
         if _slice_known(columns_index):
-            return FrameValue(rows, len(range(frame.columns)[columns_index]))  # type: ignore[arg-type]
+            return FrameValue(rows, range_length(range(frame.columns)[columns_index]))  # type: ignore[arg-type]
     return FrameValue(rows, UNKNOWN)
 
 
 def product(shape: Shape) -> Value:
     if isinstance(shape, Unknown) or not all(is_int(dim) for dim in shape):
         return UNKNOWN
-    return math.prod(shape)  # type: ignore[arg-type]
+    size: Value = 1
+    for dim in shape:
+        size = bounded(size * dim)  # type: ignore[operator]
+        if not is_int(size):
+            return UNKNOWN
+    return size
 
 
 def as_shape(value: Value) -> Shape:

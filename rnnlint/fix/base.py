@@ -73,6 +73,13 @@ class Fixer:
     code: str
     applicability: Applicability
     plan: Plan
+    version_dependent: bool = False
+    """Its result is right for one Keras version only (a Keras 3 spelling, a
+    Keras 2 argument): safe only when the version is known, not guessed
+    (``ModuleIR.keras_trusted``); otherwise offered as unsafe."""
+
+    def applicability_for(self, module: ModuleIR) -> Applicability:
+        return UNSAFE if self.version_dependent and not module.keras_trusted else self.applicability
 
 
 __all__ = ["SAFE", "UNSAFE", "Applicability", "Change", "Edit", "Fix", "FixContext", "Fixer", "Plan", "Replacement"]

@@ -32,6 +32,8 @@ Check = Callable[[str], FileResult]
 """Checks a version of the source: the same rules, settings and suppressions as the run."""
 
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
+Identity = tuple[str, str, int, int]
+"""A finding's code, message and place: a fix refused once is not tried again."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def plan(locator: Locator, module: ModuleIR, findings: Iterable[Finding]) -> lis
         except (KeyError, cst.CSTValidationError):
             edits = None  # an id the IR lacks, or a node libcst refuses: that finding stays unfixed
         if edits:
-            fixes.append(Fix(finding, fixer.applicability, edits))
+            fixes.append(Fix(finding, fixer.applicability_for(module), edits))
     return fixes
 
 
@@ -108,19 +110,69 @@ def fix_source(source: str, check: Check, unsafe: bool = False) -> FixOutcome:
     allowed: tuple[Applicability, ...] = (SAFE, UNSAFE) if unsafe else (SAFE,)
     current, result = source, check(source)
     fixed: list[Finding] = []
-    refused: set[tuple[str, str, int, int]] = set()
+    refused: set[Identity] = set()
     for _ in range(MAX_PASSES):
-        planned = _planned(current, result)
-        if planned is None:
-            break
-        locator, fixes = planned
-        fixes = [fix for fix in fixes if fix.applicability in allowed and _identity(fix) not in refused]
-        step = _step(locator, result, fixes, check, refused) if fixes else None
+        step = _text_step(current, result, allowed, check, refused) or _tree_step(
+            current, result, allowed, check, refused
+        )
         if step is None:
             break
         current, result, done = step
-        fixed.extend(fix.finding for fix in done)
+        fixed.extend(done)
     return FixOutcome(source, current, tuple(fixed), result)
+
+
+def _tree_step(
+    source: str, result: FileResult, allowed: tuple[Applicability, ...], check: Check, refused: set[Identity]
+) -> tuple[str, FileResult, list[Finding]] | None:
+    """One pass of the fixes planned on libcst's tree."""
+    planned = _planned(source, result)
+    if planned is None:
+        return None
+    locator, fixes = planned
+    fixes = [fix for fix in fixes if fix.applicability in allowed and _identity(fix.finding) not in refused]
+    step = _step(locator, result, fixes, check, refused) if fixes else None
+    return (step[0], step[1], [fix.finding for fix in step[2]]) if step is not None else None
+
+
+def _text_step(
+    source: str, result: FileResult, allowed: tuple[Applicability, ...], check: Check, refused: set[Identity]
+) -> tuple[str, FileResult, list[Finding]] | None:
+    """One pass of the fixes planned on the text (RNN100), one per line; kept
+    on the same terms as the tree's (see ``_verified``)."""
+    planned = [
+        finding
+        for finding in result.findings
+        if finding.edit is not None and finding.fix_applicability in allowed and _identity(finding) not in refused
+    ]
+    if not planned:
+        return None
+    fixed, done = apply_line_edits(source, planned)
+    after = check(fixed)
+    if _verified(result, after, done):
+        return fixed, after, done
+    refused.update(_identity(finding) for finding in done)
+    return None
+
+
+def apply_line_edits(source: str, findings: Sequence[Finding]) -> tuple[str, list[Finding]]:
+    """``source`` with the line edit of each finding, the first one of each line only, and those findings."""
+    lines = source.split("\n")
+    edits: dict[int, str | None] = {}
+    done = []
+    for finding in findings:
+        edit = finding.edit
+        if edit is None or edit.line in edits or not 1 <= edit.line <= len(lines):
+            continue
+        edits[edit.line] = edit.text
+        done.append(finding)
+    kept = []
+    for number, line in enumerate(lines, start=1):
+        if number not in edits:
+            kept.append(line)
+        elif (text := edits[number]) is not None:
+            kept.append(text + ("\r" if line.endswith("\r") else ""))
+    return "\n".join(kept), done
 
 
 def _planned(source: str, result: FileResult) -> tuple[Locator, list[Fix]] | None:
@@ -134,7 +186,7 @@ def _planned(source: str, result: FileResult) -> tuple[Locator, list[Fix]] | Non
 
 
 def _step(
-    locator: Locator, before: FileResult, fixes: Sequence[Fix], check: Check, refused: set[tuple[str, str, int, int]]
+    locator: Locator, before: FileResult, fixes: Sequence[Fix], check: Check, refused: set[Identity]
 ) -> tuple[str, FileResult, tuple[Fix, ...]] | None:
     """One pass: all non-overlapping fixes at once, else the first that passes alone."""
     source, chosen = apply(locator, fixes)
@@ -146,19 +198,22 @@ def _step(
         after = check(source)
         if _verified(before, after, alone):
             return source, after, alone
-        refused.add(_identity(fix))
+        refused.add(_identity(fix.finding))
     return None
 
 
-def _verified(before: FileResult, after: FileResult, applied: Sequence[Fix]) -> bool:
-    """The fixed source parses, each fixed finding is gone, nothing new appeared."""
-    if after.module is None or before.module is None or len(after.errors) > len(before.errors):
+def _verified(before: FileResult, after: FileResult, applied: Sequence[Fix | Finding]) -> bool:
+    """The fixed source parses, each fixed finding is gone, nothing new appeared.
+    A source without a model (only text fixes apply there) must stay without errors."""
+    if len(after.errors) > len(before.errors) or (before.module is not None and after.module is None):
         return False
     allowed = Counter(finding.code for finding in before.findings)
-    allowed.subtract(fix.finding.code for fix in applied)
+    allowed.subtract(item.finding.code if isinstance(item, Fix) else item.code for item in applied)
     now = Counter(finding.code for finding in after.findings)
     if any(count > allowed[code] for code, count in now.items()):
         return False
+    if before.module is None or after.module is None:
+        return True
     return _broken_models(after.module) <= _broken_models(before.module)
 
 
@@ -166,8 +221,7 @@ def _broken_models(module: ModuleIR) -> int:
     return sum(1 for model in module.models if infer(model).has_errors)
 
 
-def _identity(fix: Fix) -> tuple[str, str, int, int]:
-    finding = fix.finding
+def _identity(finding: Finding) -> Identity:
     return (finding.code, finding.message, finding.span.line, finding.span.column)
 
 
@@ -190,3 +244,19 @@ class _Apply(cst.CSTTransformer):
             assert isinstance(result, cst.CSTNode), "only the last change of a node may flatten or remove it"
             result = change(result)
         return result
+
+
+def fix_one(source: str, check: Check, finding: Finding) -> FixOutcome:
+    """Only ``finding``'s fix, safe or unsafe (an editor's user picked it),
+    verified as a pass of ``fix_source`` is; unchanged when it cannot be applied."""
+    result = check(source)
+    planned = _planned(source, result)
+    wanted = (finding.code, finding.message, finding.span.line, finding.span.column)
+    if planned is not None:
+        locator, fixes = planned
+        chosen = [fix for fix in fixes if _identity(fix.finding) == wanted]
+        step = _step(locator, result, chosen, check, set()) if chosen else None
+        if step is not None:
+            fixed, after, done = step
+            return FixOutcome(source, fixed, tuple(fix.finding for fix in done), after)
+    return FixOutcome(source, source, (), result)

@@ -1,6 +1,6 @@
 """RNN001: the batch size every fit/evaluate/predict uses becomes the
 model's fixed batch size (unsafe: the model then accepts no other batch
-size), in the form of the Keras version judged for.
+size), in the form of the Keras version judged for (version-dependent).
 
 Keras 3: an explicit ``Input(shape=(t, f))`` becomes ``Input(batch_shape=(b,
 t, f))``; a Sequential model's ``input_shape=(t, f)`` on its first layer
@@ -78,4 +78,4 @@ def _renamed(arg: cst.Arg, name: str, value: cst.BaseExpression) -> Edit:
     return Edit(arg, change)
 
 
-FIXER = Fixer("RNN001", UNSAFE, plan)
+FIXER = Fixer("RNN001", UNSAFE, plan, version_dependent=True)

@@ -1,6 +1,7 @@
 """RNN040: Keras 2's batch arguments on the first layer move to a
-``keras.Input`` in front of it (safe: Keras 2 builds the same model, and
-Keras 3 can build it at all).
+``keras.Input`` in front of it (safe when the Keras version is known: Keras 2 builds the same model, and
+Keras 3 can build it at all; on a guessed version it is unsafe, as it
+rewrites a project that may well be Keras 2).
 
 ``batch_input_shape=(b, t, f)`` becomes ``Input(batch_shape=(b, t, f))``;
 ``batch_size=b`` with ``input_shape=(t, f)`` becomes ``Input(shape=(t, f),
@@ -46,4 +47,4 @@ def _input_args(given: dict[str, cst.Arg]) -> list[cst.Arg] | None:
     return None
 
 
-FIXER = Fixer("RNN040", SAFE, plan)
+FIXER = Fixer("RNN040", SAFE, plan, version_dependent=True)

@@ -1,5 +1,7 @@
 """RNN041: ``model.reset_states()`` replaced by the loop Keras 2 ran inside it,
-written for Keras 3 (safe: it resets exactly the layers Keras 2 reset).
+written for Keras 3 (safe when the Keras version is known: it resets exactly
+the layers Keras 2 reset; on a guessed version it is unsafe, as under Keras 2
+the loop finds no ``reset_state`` and silently resets nothing).
 
 Keras 2's ``Model.reset_states`` reset every layer that is stateful and has
 ``reset_states``; Keras 3 layers call it ``reset_state``. Checking
@@ -82,4 +84,4 @@ def _strings(tree: cst.Module) -> list[cst.SimpleString]:
     return visitor.found
 
 
-FIXER = Fixer("RNN041", SAFE, plan)
+FIXER = Fixer("RNN041", SAFE, plan, version_dependent=True)

@@ -34,6 +34,8 @@ def _block(finding: Finding, context: Context) -> str:
     lines.extend(_excerpt(finding.span, context))
     if finding.fix:
         lines.append(f"  = fix: {finding.fix}" + (f" ({how(finding)})" if how(finding) else ""))
+    if finding.keras_source:
+        lines.append(f"  = judged for Keras {finding.keras_version}: {finding.keras_source}")
     if (keras := detail_line(finding)) is not None:
         lines.append(f"  = keras: {keras}")
     if finding.code in BY_CODE:

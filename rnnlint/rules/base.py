@@ -112,6 +112,12 @@ class Rule:
     confirm_only: ClassVar[bool] = False
     """True for a rule only ``--confirm`` reports (its ``check`` yields nothing):
     its examples' expectations hold with TensorFlow, not statically."""
+    about_keras: ClassVar[bool] = True
+    """False for a rule about rnnlint's own comments (RNN100): there is no
+    Keras behaviour to show in TensorFlow, so no confirmation experiment."""
+    text_fix: ClassVar[bool] = False
+    """True when the rule's findings carry their own text edit, applied without
+    libcst (RNN100), instead of naming a ``fixer`` module."""
     selected_by_default: ClassVar[bool] = True
     """False for a rule that runs only when selected (``--extend-select``), as ruff's RUF100."""
     words: ClassVar[tuple[Words, ...]] = ((RECURRENT_WORDS, MODEL_WORDS),)
@@ -125,6 +131,9 @@ class Rule:
     ``FIXER``), loaded only by ``--fix`` and fix annotation; None: no fix."""
     fix_examples: ClassVar[tuple[FixExample, ...]] = ()
     """What the fix makes of programs; every rule with a fixer has at least one."""
+    keras_specific: ClassVar[bool] = False
+    """True when whether it fires, or the fix it gives, depends on the Keras
+    version: its findings name the version and why (and say so when assumed)."""
 
     def check(self, module: ModuleIR) -> Iterator[Finding]:
         raise NotImplementedError
@@ -142,7 +151,15 @@ class Rule:
     ) -> Finding:
         if call is not None and model is None:
             model = call.model
-        return Finding(self.code, self.name, message, span, module.keras_version, fix, model, call, layer)
+        source = None
+        if self.keras_specific:
+            source = module.keras_source
+            message += (
+                f" (judged for Keras {module.keras_version}, {source})" if module.keras_origin == "assumed" else ""
+            )
+        return Finding(
+            self.code, self.name, message, span, module.keras_version, fix, model, call, layer, keras_source=source
+        )
 
     @classmethod
     def documentation(cls) -> str:

@@ -15,6 +15,7 @@ from rnnlint.values import is_int
 class StatefulWithoutBatchSize(Rule):
     code = "RNN001"
     name = "stateful-without-batch-size"
+    keras_specific = True
     summary = "A stateful recurrent layer needs a model with a fixed batch size."
     experiment = Experiment("build", BUILD_AND_CALL, KERAS_RAISES, error=r"stateful")
     fixer = "rnnlint.fix.rnn001_stateful_without_batch_size"

@@ -174,14 +174,20 @@ def _nearest(count: int, batch: int) -> str:
 
 
 def _split_fix(total: int, split: float, batch: int) -> str:
-    """The nearest total sample count whose split leaves two divisible parts."""
-    for distance in range(1, 100 * batch):
-        for candidate in (total - distance, total + distance):
-            if candidate > 0:
-                train = math.floor(candidate * (1.0 - split))
-                if train and not train % batch and not (candidate - train) % batch:
-                    return (
-                        f"use {candidate} samples (split into {train} + {candidate - train}), "
-                        f"or pass validation_data with a multiple of {batch} samples"
-                    )
+    """The nearest total sample count (within 100 batches) whose split leaves two
+    divisible parts. Both parts divisible means the total is a multiple of
+    ``batch``: only those ~200 candidates are tried, whatever the batch size."""
+    base = total // batch
+    multiples = (m * batch for m in range(max(1, base - 100), base + 102))
+    near = sorted(
+        (n for n in multiples if n != total and abs(n - total) < 100 * batch), key=lambda n: (abs(n - total), n)
+    )
+    for candidate in near:
+        if candidate > 0:
+            train = math.floor(candidate * (1.0 - split))
+            if train and not train % batch and not (candidate - train) % batch:
+                return (
+                    f"use {candidate} samples (split into {train} + {candidate - train}), "
+                    f"or pass validation_data with a multiple of {batch} samples"
+                )
     return f"pass validation_data with a multiple of {batch} samples instead of validation_split"

@@ -13,6 +13,7 @@ from rnnlint.rules.base import Example, Experiment, Rule
 class StatefulLoopWithoutReset(Rule):
     code = "RNN005"
     name = "stateful-loop-without-reset"
+    keras_specific = True
     summary = "A manual epoch loop on a stateful model must reset its states."
     experiment = Experiment(
         "state",

@@ -16,6 +16,7 @@ from rnnlint.values import ArrayValue, ShapeOf, Sym, Unknown, is_int
 class InputShapeIncludesBatch(Rule):
     code = "RNN012"
     name = "input-shape-includes-batch"
+    keras_specific = True
     summary = "input_shape describes one sample: it must not include the batch size."
     experiment = Experiment(
         "input-samples",

@@ -16,6 +16,7 @@ REMOVED = ("batch_input_shape", "batch_size")
 class Keras3RemovedArgument(Rule):
     code = "RNN040"
     name = "keras3-removed-argument"
+    keras_specific = True
     summary = "Keras 3 layers take no batch_input_shape= or batch_size=."
     words = ((("batch_input_shape",),), (RECURRENT_WORDS, ("batch_size",)))
     """Any layer given ``batch_input_shape``, or a recurrent layer given ``batch_size``, even outside a model."""

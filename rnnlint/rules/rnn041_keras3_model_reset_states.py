@@ -12,6 +12,7 @@ from rnnlint.rules.base import MODEL_WORDS, Example, Experiment, FixExample, Rul
 class Keras3ModelResetStates(Rule):
     code = "RNN041"
     name = "keras3-model-reset-states"
+    keras_specific = True
     summary = "Keras 3 models have no reset_states(); reset the recurrent layers."
     words = ((("reset_states",), MODEL_WORDS),)
     """A ``reset_states`` call and a model, with or without a recurrent layer."""

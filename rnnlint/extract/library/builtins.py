@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from rnnlint.extract.library.base import Handler
+from rnnlint.extract.operators import bounded, range_length
 from rnnlint.values import UNKNOWN, ArrayValue, FrameValue, ListValue, SymRange, Value, fresh_sym, is_int, is_known
 
 _NUMBER = (int, float)
@@ -22,26 +23,28 @@ def _call(qualname: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
         return UNKNOWN
     try:
         if qualname == "builtins.int" and isinstance(args[0], _NUMBER):
-            return int(args[0])
+            return bounded(int(args[0]))
         if qualname == "builtins.float" and isinstance(args[0], _NUMBER):
-            return float(args[0])
+            return bounded(float(args[0]))
         if qualname in ("builtins.tuple", "builtins.list") and isinstance(args[0], tuple):
             return args[0]
         if qualname in ("builtins.min", "builtins.max") and all(isinstance(a, _NUMBER) for a in args):
             return (min if qualname == "builtins.min" else max)(args)  # type: ignore[type-var]
         if qualname == "builtins.round" and isinstance(args[0], _NUMBER):
-            return round(*args)  # type: ignore[arg-type]
+            return bounded(round(*args))  # type: ignore[arg-type]
         if qualname == "builtins.abs" and isinstance(args[0], _NUMBER):
             return abs(args[0])
         if qualname == "builtins.range" and all(is_int(arg) for arg in args):
             return range(*args)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, ArithmeticError):
         return UNKNOWN
     return UNKNOWN
 
 
 def _length(value: Value) -> Value:
-    if isinstance(value, (tuple, str, range)):
+    if isinstance(value, range):
+        return range_length(value)
+    if isinstance(value, (tuple, str)):
         return len(value)
     if isinstance(value, ArrayValue):
         return value.sample_dim

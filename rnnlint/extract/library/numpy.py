@@ -19,7 +19,7 @@ from rnnlint.extract.library.base import (
     size_argument,
     squeeze,
 )
-from rnnlint.extract.operators import as_shape
+from rnnlint.extract.operators import as_shape, range_length
 from rnnlint.values import UNKNOWN, ArrayValue, Dim, Value, fresh_sym, is_int
 
 
@@ -41,7 +41,10 @@ def _arange(args: list[Value], kwargs: dict[str, Value]) -> Value:
     numbers = [arg for arg in args if isinstance(arg, int) and not isinstance(arg, bool)]
     if len(numbers) != len(args) or not 1 <= len(numbers) <= 3 or kwargs:
         return ArrayValue((UNKNOWN,))
-    return ArrayValue((len(range(*numbers)),))
+    try:
+        return ArrayValue((range_length(range(*numbers)),))
+    except ValueError:  # a step of 0
+        return ArrayValue((UNKNOWN,))
 
 
 def _load(args: list[Value], kwargs: dict[str, Value]) -> Value:
