@@ -2,7 +2,7 @@
 rnnlint (cold and warm cache), ``ruff check --select ALL --no-cache`` and a
 libcst parse-only loop. Prints medians, ratios and peak memory.
 
-Run after ``pip install -e '.[dev,confirm]'``:  python benchmarks/static_speed.py [--repeat 3]
+Run after ``pip install -e '.[dev,confirm]'``:  python benchmarks/static_speed.py [--repeat 3] [--tree fixtures]
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RECURRENT = re.compile(r"LSTM|GRU|SimpleRNN")
+PROJECT = "project (200 modules, 20 models trained elsewhere)"
+TREES = ("keras", "tensorflow", "keras (recurrent files)", "tensorflow (recurrent files)", "fixtures", PROJECT)
 PARSE_ONLY = "import sys, libcst\nfor p in sys.argv[1:]:\n    libcst.parse_module(open(p, encoding='utf-8').read())\n"
 
 
@@ -147,22 +149,27 @@ def measure(tree: Path, repeat: int, scratch: Path) -> dict[str, tuple[float, in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", help="measure only the trees whose label holds this text")
+    parser.add_argument(
+        "--tree",
+        action="append",
+        choices=TREES,
+        help="measure only this tree (repeatable); default: all of them, and one small file",
+    )
     options = parser.parse_args()
+    chosen = options.tree or list(TREES)
     compileall.compile_dir(ROOT / "rnnlint", quiet=1)  # as an installed package is: byte-compiled
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
         trees = {
-            "keras": package_tree("keras"),
-            "tensorflow": package_tree("tensorflow"),
-            "keras (recurrent files)": recurrent_subset(package_tree("keras"), scratch / "keras_rnn"),
-            "tensorflow (recurrent files)": recurrent_subset(package_tree("tensorflow"), scratch / "tf_rnn"),
-            "fixtures": ROOT / "fixtures",
-            "project (200 modules, 20 models trained elsewhere)": multi_module_project(scratch / "multi" / "tree"),
+            "keras": lambda: package_tree("keras"),
+            "tensorflow": lambda: package_tree("tensorflow"),
+            "keras (recurrent files)": lambda: recurrent_subset(package_tree("keras"), scratch / "keras_rnn"),
+            "tensorflow (recurrent files)": lambda: recurrent_subset(package_tree("tensorflow"), scratch / "tf_rnn"),
+            "fixtures": lambda: ROOT / "fixtures",
+            PROJECT: lambda: multi_module_project(scratch / "multi" / "tree"),
         }
-        if options.only:
-            trees = {label: tree for label, tree in trees.items() if options.only in label}
-        for label, tree in trees.items():
+        for label in chosen:
+            tree = trees[label]()
             count = sum(1 for _ in tree.rglob("*.py"))
             checked = files_checked(tree)
             if not checked:
@@ -175,6 +182,8 @@ def main() -> None:
             print(f"  cold / ruff ALL      {cold / results['ruff ALL'][0]:.2f}")
             print(f"  warm / cold          {warm / cold:.2f}")
             print(f"  cold / libcst parse  {cold / results['libcst parse'][0]:.2f}")
+    if options.tree:
+        return
     small = ROOT / "fixtures" / "seed000_stateful_guide.py"
     one_file, libcst_import = [], []
     for _ in range(max(options.repeat, 5)):  # alternating, as above

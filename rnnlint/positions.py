@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import dataclasses
 import re
 import sys
 from collections.abc import Hashable, Sequence
@@ -61,6 +62,8 @@ class LazyPositions:
         self.source = module.code if source is None else source
         self._python_tree = python_tree
         self._anchors: dict[cst.CSTNode, tuple[int, int]] | None = None
+        self._python_lines: dict[cst.CSTNode, Sequence[ast.stmt]] = {}
+        """Python's statements of each statement line, where the parsers agree."""
         self._line_ends: list[tuple[int, int, cst.SimpleStatementLine]] | None = None
         self._lines: list[str] | None = None
         self._def_lines: dict[cst.FunctionDef, int] | None = None
@@ -71,6 +74,8 @@ class LazyPositions:
 
     def span(self, node: cst.CSTNode, unit: Unit, line: cst.SimpleStatementLine | None = None) -> Span:
         """The span of ``node``, which lies inside ``unit`` and, when given, inside the statement ``line``."""
+        if node not in self._ranges and line is not None and isinstance(node, (cst.Call, cst.Arg)):
+            self._resolve_calls(line)
         if node not in self._ranges and line is not None:
             self._resolve_line(line)
         if node not in self._ranges and unit is not None:
@@ -101,6 +106,45 @@ class LazyPositions:
         for node, position in positions.items():
             self._ranges.setdefault(node, (position, offset))
 
+    def _resolve_calls(self, line: cst.SimpleStatementLine) -> None:
+        """The calls of a statement line and their arguments, placed by Python's
+        parser, which knows their ranges already (the calls the analysis asks
+        about, at a fraction of a rendering's cost). Anything the two parsers
+        might place differently leaves the line to ``_resolve_line``."""
+        key = ("calls", id(line))
+        if key in self._resolved:
+            return
+        self._resolved.add(key)
+        self._anchor_map()
+        python = self._python_lines.get(line)
+        ours: list[cst.Call] = []
+        if python is None or not _calls(line, ours):
+            return
+        theirs = [node for statement in python for node in ast.walk(statement) if isinstance(node, ast.Call)]
+        theirs.sort(
+            key=lambda node: (node.lineno, node.col_offset, -(node.end_lineno or 0), -(node.end_col_offset or 0))
+        )
+        if len(ours) != len(theirs):
+            return
+        placed: list[tuple[cst.CSTNode, ast.expr | ast.keyword]] = []
+        for call, their_call in zip(ours, theirs, strict=True):
+            arguments: list[ast.expr | ast.keyword] = [*their_call.args, *their_call.keywords]
+            arguments.sort(key=lambda node: (node.lineno, node.col_offset))
+            if type(call.func).__name__ != type(their_call.func).__name__ or len(call.args) != len(arguments):
+                return
+            placed.append((call, their_call))
+            placed.extend(zip(call.args, arguments, strict=True))
+        for node, their_node in placed:
+            self._ranges.setdefault(node, (self._python_range(their_node), 0))
+
+    def _python_range(self, node: ast.expr | ast.keyword) -> Range:
+        """``node``'s range as libcst counts: lines from 1, columns in characters (not UTF-8 bytes) from 0."""
+        lines = self._source_lines()
+        first, last = node.lineno, node.end_lineno or node.lineno
+        start = _characters(lines[first - 1], node.col_offset)
+        end = _characters(lines[last - 1], node.end_col_offset or 0)
+        return (first, start), (last, end)
+
     def _render_line(self, line: cst.SimpleStatementLine, indent: str) -> tuple[dict[cst.CSTNode, Range], str]:
         """``line`` rendered alone; the same nodes at the same indent render the same in any version."""
         key = (tuple(line.body), line.trailing_whitespace, indent, self.module.default_indent)
@@ -125,6 +169,7 @@ class LazyPositions:
         """Where each statement line starts (line, column), from Python's parser."""
         if self._anchors is None:
             self._anchors = {}
+            self._python_lines = {}
             ends: dict[cst.SimpleStatementLine, int] = {}
             tree = self._python_tree
             if tree is None:
@@ -133,7 +178,7 @@ class LazyPositions:
                 except (SyntaxError, ValueError, RecursionError, MemoryError):
                     tree = None
             if tree is not None:
-                _align(self.module.body, tree.body, self._anchors, ends)
+                _align(self.module.body, tree.body, self._anchors, ends, self._python_lines)
             self._line_ends = sorted(
                 ((self._anchors[line][0], end, line) for line, end in ends.items()), key=lambda item: item[0]
             )
@@ -349,6 +394,7 @@ def _align(
     python: Sequence[ast.stmt],
     anchors: dict[cst.CSTNode, tuple[int, int]],
     ends: dict[cst.SimpleStatementLine, int],
+    pairs: dict[cst.CSTNode, Sequence[ast.stmt]],
 ) -> None:
     """Pair libcst's statements with Python's, which know their lines (``anchors``:
     where each statement line starts, ``ends``: its last line); stop at the
@@ -364,12 +410,13 @@ def _align(
                 return
             anchors[statement] = (smalls[0].lineno, smalls[0].col_offset)
             ends[statement] = smalls[-1].end_lineno or smalls[-1].lineno
+            pairs[statement] = smalls
             index += len(statement.body)
             continue
         if index >= len(python) or not isinstance(python[index], _COMPOUND.get(type(statement), ())):
             return
         for ours, theirs in _blocks(statement, python[index]):
-            _align(ours, theirs, anchors, ends)
+            _align(ours, theirs, anchors, ends, pairs)
         index += 1
 
 
@@ -401,3 +448,67 @@ def _blocks(statement: cst.CSTNode, python: ast.stmt) -> list[tuple[Sequence[cst
 def _statements(suite: cst.BaseSuite) -> Sequence[cst.CSTNode]:
     """A block's statements; none for a one-line body, whose pieces are not statement lines."""
     return suite.body if isinstance(suite, cst.IndentedBlock) else ()
+
+
+_NOT_CODE = frozenset(
+    {
+        "lpar",
+        "rpar",
+        "comma",
+        "equal",
+        "leading_lines",
+        "semicolon",
+        "newline",
+        "dot",
+        "operator",
+        "lbracket",
+        "rbracket",
+    }
+)
+"""Fields that hold only punctuation or whitespace: no call is in them."""
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _calls(node: cst.CSTNode, found: list[cst.Call]) -> bool:
+    """The calls under ``node`` in source order, outer before inner (as Python's
+    ranges sort); False where the parsers may disagree on a range or on the
+    order: f-strings, ``a if c else b`` (written before its test), parenthesized
+    calls or arguments, a generator as the only argument."""
+    kind = type(node)
+    if kind in (cst.FormattedString, cst.IfExp):
+        return False
+    if kind is cst.Call:
+        call: cst.Call = node  # type: ignore[assignment]
+        if call.lpar or getattr(call.func, "lpar", None) or any(_wrapped(arg.value) for arg in call.args):
+            return False
+        found.append(call)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(
+            field.name
+            for field in dataclasses.fields(kind)
+            if field.name not in _NOT_CODE and "whitespace" not in field.name
+        )
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            if not _calls(value, found):
+                return False
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, cst.CSTNode) and not _calls(item, found):
+                    return False
+    return True
+
+
+def _wrapped(value: cst.BaseExpression) -> bool:
+    """In parentheses Python leaves out of its range (a tuple's own are in it)."""
+    parens = getattr(value, "lpar", ())
+    if isinstance(value, cst.Tuple):
+        return len(parens) > 1
+    return bool(parens) or isinstance(value, cst.GeneratorExp)
+
+
+def _characters(line: str, offset: int) -> int:
+    """A UTF-8 byte offset into ``line`` as a character count."""
+    return offset if line.isascii() else len(line.encode("utf-8")[:offset].decode("utf-8", errors="replace"))

@@ -67,6 +67,15 @@ def test_first_line_of_a_graph_execution_error() -> None:
     assert first_line(text) == "Incompatible shapes: [2,12] vs. [4,12]"
 
 
+def test_first_line_of_an_error_without_stack_traces() -> None:
+    text = (
+        "Graph execution error:\n\nDetected at node functional_1/dense_1/Add defined at (most recent call last):\n"
+        "<stack traces unavailable>\nMatrix size-incompatible: In[0]: [2,384], In[1]: [192,1]\n"
+        "\t [[{{node functional_1/dense_1/Add}}]] [Op:__inference_multi_step_on_iterator_883]"
+    )
+    assert first_line(text) == "Matrix size-incompatible: In[0]: [2,384], In[1]: [192,1]"
+
+
 def test_first_line_of_tf_keras_user_code_error() -> None:
     text = (
         "in user code:\n\n"
@@ -128,6 +137,29 @@ def test_spec_refuses_what_it_cannot_rebuild_faithfully(source: str, reason: str
         model_spec(module.models[0])
 
 
+NESTED = """
+import keras
+encoder = keras.Sequential([keras.Input(shape=(10, 3)), keras.layers.LSTM(8)])
+model = keras.Sequential([keras.Input(shape=(10, 3)), encoder, keras.layers.Dense(1)])
+"""
+
+
+def test_a_model_used_as_a_layer_is_rebuilt_from_its_own_spec() -> None:
+    module, _ = module_of(NESTED)
+    outer = model_spec(module.models[1])
+    nested = outer.spec.nodes[1].layer
+    assert nested.cls == "Model" and nested.model is not None
+    assert [node.layer.cls for node in nested.model.nodes] == ["InputLayer", "LSTM"]
+    assert LayerSpec.from_json(json.loads(json.dumps(nested.to_json()))) == nested
+    assert "model" not in outer.spec.nodes[2].layer.to_json()  # other layers' probe keys stay as they were
+
+
+def test_a_nested_model_that_cannot_be_rebuilt_names_itself() -> None:
+    module, _ = module_of(NESTED.replace("LSTM(8)", "LSTM(n)"))
+    with pytest.raises(Unbuildable, match="used as a layer: units= of LSTM on line 3 is not a literal"):
+        model_spec(module.models[1])
+
+
 # -- plans: the smallest data that shows the problem --------------------------------
 
 
@@ -150,6 +182,94 @@ def test_plan_for_samples_not_divisible() -> None:
     assert (probe.kind, probe.method, probe.batch_size, probe.loss) == ("run", "fit", 32, "mse")
     assert probe.x == ((37, 8, 16),) and probe.y == ((37, 4),)
     assert plan.ran == "ran fit(batch_size=32) on 37 samples shaped (37, 8, 16)"
+
+
+LOADED_SAMPLES = """
+import numpy as np
+import keras
+X = np.load("x.npy")
+y = np.load("y.npy")
+model = keras.Sequential()
+model.add(keras.layers.LSTM(16, input_shape=X.shape))
+model.add(keras.layers.Dense(n_classes, activation="softmax"))
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+model.fit(X, y, batch_size=64)
+"""
+
+
+def test_samples_of_unknown_rank_data_stand_in_and_the_build_stops_at_the_recurrent_layer() -> None:
+    module, findings = module_of(LOADED_SAMPLES)
+    (finding,) = findings
+    plan = plan_finding(finding, module)
+    assert plan.probe.kind == "build" and plan.probe.x == ((2, 64, 8, 6),)
+    assert plan.probe.model is not None and [node.layer.cls for node in plan.probe.model.nodes] == [
+        "InputLayer",
+        "LSTM",
+    ]  # Dense(n_classes) after it cannot change the error at the LSTM
+    assert plan.stand_ins.endswith("with 64 samples standing in for len(X), X taken as 3-D, its other axes 8 and 6")
+    assert "up to LSTM(16)" in plan.stand_ins
+
+
+def test_samples_written_into_a_2d_input_shape_run_the_call_with_a_stand_in() -> None:
+    source = """
+    import numpy as np
+    import pandas as pd
+    import keras
+    signal = pd.read_csv("s.csv")[["a", "b", "c"]].values
+    X = []
+    for start in range(0, len(signal) - 64, 8):
+        X.append(signal[start:start + 64])
+    X = np.array(X)
+    model = keras.Sequential([keras.layers.LSTM(8, input_shape=(X.shape[0], X.shape[2])), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="adam")
+    model.fit(X, np.zeros((len(X), 1)), batch_size=32)
+    """
+    module, findings = module_of(source, keras=2)
+    (finding,) = findings
+    plan = plan_finding(finding, module)
+    assert (plan.probe.kind, plan.probe.method) == ("run", "fit")
+    assert plan.probe.x == ((48, 64, 3),)  # 64 is a timestep count here: the samples take the next size
+    assert plan.probe.model is not None and dict(plan.probe.model.nodes[0].layer.kwargs) == {"shape": (48, 3)}
+    assert plan.stand_ins == "with 48 samples standing in for len(X)"
+    reply = Reply(Failure("ValueError", "expected shape=(None, 48, 3), found shape=(48, 64, 3)", "run"))
+    confirmation = judge(finding, plan, reply, VERSIONS)
+    assert confirmation.status == "confirmed" and confirmation.detail.endswith(plan.stand_ins + ")")
+    module, findings = module_of(source, keras=3)  # a Keras 3 Sequential does not check its timesteps
+    (finding,) = findings
+    assert finding.message.endswith("runs the model on the data's own timesteps without an error")
+    with pytest.raises(NoPlan, match="without an error, as the finding says"):
+        plan_finding(finding, module)
+
+
+WINDOWS = """
+import numpy as np
+import keras
+values = np.zeros((1000, 4))
+train = keras.utils.timeseries_dataset_from_array(values[:-1], values[48:, 0], sequence_length=48, batch_size=128)
+inputs = keras.Input(shape=(24, 4))
+x = keras.layers.LSTM(8, return_sequences=True)(inputs)
+x = keras.layers.Flatten()(x)
+model = keras.Model(inputs, keras.layers.Dense(1)(x))
+model.compile(loss="mse", optimizer="adam")
+model.fit(train, epochs=2)
+"""
+
+
+def test_a_time_series_dataset_is_cut_again_in_the_worker() -> None:
+    module, findings = module_of(WINDOWS)
+    (finding,) = findings
+    plan = plan_finding(finding, module)
+    probe = plan.probe
+    assert probe.timeseries and probe.x == ((2, 48, 4),) and probe.y == ((2, 1),)
+    assert Probe.from_json(json.loads(json.dumps(probe.to_json()))) == probe
+    assert "timeseries_dataset_from_array" in plan.ran
+
+
+def test_no_plan_where_keras_runs_a_time_series_dataset_without_an_error() -> None:
+    module, findings = module_of(WINDOWS.replace("x = keras.layers.Flatten()(x)\n", "").replace("True", "False"))
+    (finding,) = findings
+    with pytest.raises(NoPlan, match="without an error, as the finding says"):
+        plan_finding(finding, module)
 
 
 def test_plan_for_a_removed_argument_passes_it_as_written() -> None:

@@ -98,6 +98,29 @@ def test_challenge_findings_confirm(tf_workers: WorkerPool, path: Path) -> None:
         assert confirmer.tally.clean_models == 1
 
 
+CHALLENGE2_DATA = [path for path in shared_files("challenge2") if path.name[:3] <= "c10"] or shared_files("challenge2")
+"""The second set's programs whose shapes come from data code (c01-c10)."""
+CONFIRMED_RATE = 0.9
+
+
+def test_challenge2_data_findings_confirm_at_the_rate_the_issue_sets(tf_workers: WorkerPool) -> None:
+    """At least 90% of the error-type findings on programs whose sizes are only
+    known at run time are confirmed, with stand-ins named in the evidence."""
+    shown: list[str] = []
+    confirmed = 0
+    for path in CHALLENGE2_DATA:
+        version = int(shared(path).read_text().splitlines()[0].split(":")[1])
+        result = check_file(str(path), select_rules(), str(version), prefilter=False)
+        result = replace(result, findings=tuple(f for f in result.findings if f.code in ERROR_RULES))
+        for finding in confirm(tf_workers, result)[0].findings:
+            assert finding.confirmation is not None
+            confirmed += finding.confirmation.status == "confirmed"
+            shown.append(f"{path.name}:{finding.span.line} {finding.code}: {finding.confirmation}")
+    assert len(shown) >= len(CHALLENGE2_DATA) - 1, "\n".join(shown)
+    assert confirmed >= CONFIRMED_RATE * len(shown), "\n".join(shown)
+    assert any("with 64 samples standing in for len(X_train)" in line for line in shown), "\n".join(shown)
+
+
 def test_error_messages_are_keras_own(tf_workers: WorkerPool) -> None:
     keras3 = check_file(str(shared(CHALLENGE / "c12_keras3_migration.py")), select_rules(), "3", prefilter=False)
     details = [f.confirmation.detail for f in confirm(tf_workers, keras3)[0].findings if f.confirmation]

@@ -93,6 +93,29 @@ def test_layers_added_in_a_loop_make_the_model_incomplete() -> None:
     assert not module.models[0].complete
 
 
+def test_a_function_called_under_a_condition_builds_a_complete_model() -> None:
+    """The adds run whenever the model exists: only adds more conditional than the model are uncertain."""
+    module = ir(
+        "import sys\nimport keras\n"
+        "def build(n):\n"
+        "    m = keras.Sequential()\n"
+        "    m.add(keras.layers.LSTM(n, input_shape=(5, 2)))\n"
+        "    if len(sys.argv) > 1:\n"
+        "        m.add(keras.layers.Dense(1))\n"
+        "    return m\n"
+        "def build_fixed():\n"
+        "    m = keras.Sequential()\n"
+        "    m.add(keras.layers.LSTM(4, input_shape=(5, 2)))\n"
+        "    return m\n"
+        "if __name__ == '__main__':\n"
+        "    a = build(3)\n"
+        "    b = build_fixed()\n"
+    )
+    conditional, fixed = module.models
+    assert not conditional.complete
+    assert fixed.complete and [node.layer.kind for node in fixed.nodes] == ["InputLayer", "LSTM"]
+
+
 def test_functional_graph_with_states_and_multiple_inputs() -> None:
     source = (
         "import keras\nfrom keras import layers\n"

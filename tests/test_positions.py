@@ -126,6 +126,13 @@ def _check(source: str) -> None:
                 continue
             assert _as_pair(lazy.span(node, None, line)) == _want(full[node]), node
     assert not [key for key in lazy._resolved if not isinstance(key, tuple)], "the statement lines alone should do"
+    calls = LazyPositions("p.py", module, source)  # what the analysis asks first: calls and their arguments
+    for line in everything.lines:
+        inside = _Nodes()
+        line.visit(inside)
+        for node in inside.nodes:
+            if isinstance(node, (cst.Call, cst.Arg)):
+                assert _as_pair(calls.span(node, None, line)) == _want(full[node]), node
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(ROOT)) for p in SOURCES])
@@ -136,6 +143,33 @@ def test_lazy_positions_match_libcst(path: Path) -> None:
 
 def test_nested_decorated_tab_indented_and_same_named_functions() -> None:
     _check(TRICKY)
+
+
+CALLS = """\
+import keras
+layer = keras.layers.LSTM(32, return_sequences = True, **extra)(inputs)  # é
+model = keras.Sequential([keras.layers.LSTM(units=8, name="é" + str(1)), keras.layers.Dense(f(*a)[0])])
+x = (keras.layers.GRU)(2); y = (keras.layers.GRU(2)); z = keras.layers.GRU((2))
+inputs = keras.Input(shape=(8, 16)); t = f((3,), ())
+u = f(((1, 2)))
+w = keras.layers.GRU(f"{g(1)}", 2 if a else 3); v = sum(i for i in range(3))
+model.fit(
+    x,  # a comment
+    y, epochs=g(h(1),
+               2),
+)
+"""
+
+
+def test_calls_and_arguments_placed_by_pythons_parser_match_libcst() -> None:
+    _check(CALLS)
+    module = cst.parse_module(CALLS)
+    lazy = LazyPositions("p.py", module, CALLS)
+    for index in (1, 4):  # placed by Python's parser, without rendering the line
+        line = module.body[index]
+        assert isinstance(line, cst.SimpleStatementLine)
+        lazy.span(line.body[0].value, None, line)  # type: ignore[attr-defined]
+        assert ("calls", id(line)) in lazy._resolved and ("line", id(line)) not in lazy._resolved
 
 
 def test_identical_functions_are_told_apart_by_their_line() -> None:

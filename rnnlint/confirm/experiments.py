@@ -130,7 +130,10 @@ def run(keras: Any, probe: Probe) -> Reply:
     x = _single(_arrays(probe.x, vocabularies, random=False))
     y = _single(_arrays(probe.y, (), random=False)) if probe.y else None
     try:
-        loss = _call_method(model, probe, x, y, vocabularies)
+        if probe.timeseries:
+            loss = _call_on_windows(keras, model, probe)
+        else:
+            loss = _call_method(model, probe, x, y, vocabularies)
     except Exception as error:
         return Reply(failure=failure(error, "run"))
     try:
@@ -140,6 +143,26 @@ def run(keras: Any, probe: Probe) -> Reply:
     except Exception:
         shapes = ()  # the run itself is what was asked; its output shape is a bonus
     return Reply(output_shapes=shapes, loss=loss)
+
+
+def _call_on_windows(keras: Any, model: Any, probe: Probe) -> float | None:
+    """``probe.method`` on a ``timeseries_dataset_from_array`` of zeros that cuts
+    exactly ``probe.x``'s windows: one batch of (samples, timesteps, features)."""
+    ((rows, steps, features),) = ((int(dim or 1) for dim in shape) for shape in probe.x)
+    length = rows + steps - 1
+    targets = np.zeros((length, *(int(dim or 1) for dim in probe.y[0][1:])), dtype="float32") if probe.y else None
+    windows = keras.utils.timeseries_dataset_from_array(
+        np.zeros((length, features), dtype="float32"), targets, sequence_length=steps, batch_size=rows
+    )
+    if probe.method == "fit":
+        history = model.fit(windows, epochs=1, verbose=0)
+        return _loss(history.history.get("loss", [None])[-1])
+    if probe.method == "evaluate":
+        return _loss(model.evaluate(windows, verbose=0))
+    if probe.method == "predict":
+        model.predict(windows, verbose=0)
+        return None
+    raise ValueError(f"rnnlint does not run {probe.method}() on a time-series dataset")
 
 
 def _call_method(model: Any, probe: Probe, x: Any, y: Any, vocabularies: Sequence[int | None]) -> float | None:

@@ -17,6 +17,7 @@ _WRAPPERS = (
     "Graph execution error:",
     "in user code:",
     "Detected at node",
+    "<stack traces unavailable>",
     "Exception encountered when calling",
     "Call arguments received",
     "Arguments received by",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rnnlint.codes import RUNTIME_ERROR
 from rnnlint.confirm.names import LOSSES
@@ -25,15 +25,26 @@ from rnnlint.confirm.spec import (
     layer_spec,
     model_spec,
 )
-from rnnlint.confirm.standins import STAND_IN_MODEL, STAND_IN_MODEL_TEXT, layer_with_stand_ins
+from rnnlint.confirm.standin_data import (
+    NoStandIn,
+    StandIns,
+    data_shape,
+    declared_shape,
+    known_sizes,
+    up_to_recurrent,
+    with_input_shape,
+)
+from rnnlint.confirm.standin_layers import STAND_IN_MODEL, STAND_IN_MODEL_TEXT, layer_with_stand_ins
 from rnnlint.facts import batch_size_arg, fmt_shape, samples, x_value, y_value
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
 from rnnlint.rules import ALL_RULES
 from rnnlint.rules.rnn003_stateful_samples_not_divisible import VALIDATION_DATA_POSITION, VALIDATION_SPLIT_POSITION
+from rnnlint.rules.rnn012_input_shape_includes_batch import array_name, samples_in_input
+from rnnlint.rules.rnn021_data_shape_mismatch import TIMESTEP_DEPENDENT, keras_checks_timesteps
 from rnnlint.rules.rnn040_keras3_removed_argument import DROPPED, REMOVED, RENAMED
 from rnnlint.shapes import infer
-from rnnlint.values import ArrayValue, Unknown, Value, is_int
+from rnnlint.values import ArrayValue, DatasetValue, Sym, Unknown, Value, is_int
 
 KERAS1_KEYWORDS = frozenset(keyword for table in (RENAMED, DROPPED) for family in table.values() for keyword in family)
 """Keras 1 keywords RNN040 reports, besides the batch arguments."""
@@ -57,6 +68,8 @@ class Plan:
     defaults: tuple[str, ...] = ()
     stand_in: bool = False
     """Values the finding does not depend on were unknown: ``ran`` names their stand-ins."""
+    stand_ins: str = ""
+    """Which small sizes stood in for sizes only known at run time (``standin_data``), in words."""
 
 
 def plan_finding(finding: Finding, module: ModuleIR) -> Plan:
@@ -103,6 +116,36 @@ def _call(finding: Finding) -> ModelCall:
 
 def _plan_build(finding: Finding, module: ModuleIR) -> Plan:
     return _build_plan(finding.code, module, model_spec(_model(finding, module)))
+
+
+def _plan_input_samples(finding: Finding, module: ModuleIR) -> Plan:
+    """An input shape holding the samples of the data a call gets (a symbol) is
+    shown with a small stand-in for them: by building the model when that makes
+    the recurrent layer's input the wrong rank, else by running the call."""
+    model, layer = _model(finding, module), _layer(module, finding.layer)
+    symbolic = samples_in_input(module, model, layer)
+    if symbolic is None:
+        return _plan_build(finding, module)
+    call, data = symbolic[1], x_value(symbolic[1])
+    declared = layer.get("shape")
+    if not isinstance(data, ArrayValue) or not isinstance(data.sample_dim, Sym) or len(model.inputs) != 1:
+        raise NoPlan("the data the input shape is taken from is not one array")
+    stand = StandIns(known_sizes(data, declared))
+    try:
+        x = data_shape(data, array_name(data.sample_dim), stand)
+        sample = declared_shape(declared, x, data.sample_dim, stand)
+    except NoStandIn as error:
+        raise NoPlan(str(error)) from None
+    declaring = with_input_shape(model, layer.id, sample)
+    cut = up_to_recurrent(declaring, layer.id) if len(sample) != 2 else None
+    if cut is not None:
+        plan = _build_plan(finding.code, module, model_spec(cut[0]))
+        ran = plan.ran.replace("the model", f"the model up to {cut[1]}", 1)
+        return replace(plan, ran=ran, stand_ins=f"{ran}, {stand.evidence()}")
+    if not keras_checks_timesteps(module, model):
+        raise NoPlan("Keras runs the model on the data's own timesteps without an error, as the finding says")
+    plan = _run_plan(finding, module, model, model_spec(declaring), call, x[0], x[0], x=(x,))
+    return replace(plan, stand_ins=stand.evidence())
 
 
 def _plan_removed_argument(finding: Finding, module: ModuleIR) -> Plan:
@@ -200,8 +243,37 @@ def _plan_data_shape(finding: Finding, module: ModuleIR) -> Plan:
     built = model_spec(model)
     count = samples(x_value(call))
     rows = built.batch or (min(count, BATCH_PLACEHOLDER) if is_int(count) and count > 0 else BATCH_PLACEHOLDER)
+    data = x_value(call)
+    if isinstance(data, DatasetValue):
+        return _plan_dataset(finding, module, model, built, call, data, rows)
     batch_size = None if call.method in ON_BATCH else rows
     return _run_plan(finding, module, model, built, call, rows, batch_size, own_shapes=True)
+
+
+def _plan_dataset(
+    finding: Finding, module: ModuleIR, model: Model, built: BuildSpec, call: ModelCall, data: DatasetValue, rows: int
+) -> Plan:
+    """One batch of a dataset whose batches' shape is known; a time-series
+    dataset is made as the program makes it, so that Keras sees no timesteps."""
+    batch = data.batch_shape
+    dims = tuple(dim for dim in batch[1:] if isinstance(dim, int)) if not isinstance(batch, Unknown) else ()
+    if isinstance(batch, Unknown) or not all(is_int(dim) for dim in batch[1:]):
+        raise NoPlan("the shape of the data is not known")
+    x: tuple[Shape, ...] = ((rows, *dims),)
+    timeseries = not data.static_steps
+    if timeseries and (len(x[0]) != 3 or call.method not in ("fit", "evaluate", "predict")):
+        raise NoPlan("the time-series dataset is not one 3-D input")
+    if timeseries and not any(layer.kind in TIMESTEP_DEPENDENT for layer in model.layers):
+        raise NoPlan(
+            "Keras runs the model on a time-series dataset's own timesteps without an error, as the finding says"
+        )
+    plan = _run_plan(finding, module, model, built, call, rows, None, x=x)
+    if not timeseries:
+        return plan
+    ran = (
+        f"{plan.ran}, cut by timeseries_dataset_from_array (no static timesteps), targets shaped as the model's output"
+    )
+    return replace(plan, probe=replace(plan.probe, timeseries=True), ran=ran)
 
 
 def _run_plan(
@@ -216,8 +288,10 @@ def _run_plan(
     split: float | None = None,
     validation: tuple[tuple[Shape, ...], tuple[Shape, ...]] | None = None,
     own_shapes: bool = False,
+    x: tuple[Shape, ...] | None = None,
 ) -> Plan:
-    x = _data_shapes(x_value(call), built.declared, rows, "data", strict=own_shapes)
+    if x is None:
+        x = _data_shapes(x_value(call), built.declared, rows, "data", strict=own_shapes)
     y = None
     if call.method not in ("predict", "predict_on_batch"):
         y = _data_shapes(y_value(call), _output_shapes(model), rows, "targets")
@@ -387,6 +461,7 @@ Planner = Callable[[Finding, ModuleIR], Plan]
 
 PLANNERS_BY_NAME: dict[str, Planner] = {
     "build": _plan_build,
+    "input-samples": _plan_input_samples,
     "removed-argument": _plan_removed_argument,
     "attribute": _plan_attribute,
     "not-divisible": _plan_not_divisible,

@@ -30,6 +30,8 @@ LAYER_CLASSES = frozenset(LAYERS) - NOT_REBUILT
 layers whose arguments the analysis understands (``kerasnames.LAYERS``)."""
 
 INPUT_CLASS = "InputLayer"
+NESTED_CLASS = "Model"
+"""A model used as a layer: the worker rebuilds its ``LayerSpec.model`` and applies it."""
 
 
 def freeze(value: Json) -> Json:
@@ -49,29 +51,36 @@ def _shapes(value: Json) -> tuple[Shape, ...]:
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """A layer to create: ``keras.layers.<cls>(**kwargs)``, wrapping ``wrapped``."""
+    """A layer to create: ``keras.layers.<cls>(**kwargs)``, wrapping ``wrapped``;
+    or, class ``NESTED_CLASS``, the model ``model`` used as a layer."""
 
     id: int
     cls: str
     kwargs: tuple[tuple[str, Json], ...] = ()
     wrapped: LayerSpec | None = None
+    model: ModelSpec | None = None
 
     def to_json(self) -> dict[str, Json]:
-        return {
+        data = {
             "id": self.id,
             "cls": self.cls,
             "kwargs": {key: value for key, value in self.kwargs},
             "wrapped": self.wrapped.to_json() if self.wrapped else None,
         }
+        if self.model is not None:  # only then: the keys of other probes stay as they were
+            data["model"] = self.model.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Json]) -> LayerSpec:
         wrapped = data.get("wrapped")
+        model = data.get("model")
         return cls(
             int(data["id"]),
             str(data["cls"]),
             tuple((str(key), freeze(value)) for key, value in data.get("kwargs", {}).items()),
             cls.from_json(wrapped) if wrapped else None,
+            ModelSpec.from_json(model) if model else None,
         )
 
 
@@ -142,8 +151,17 @@ class Probe:
     batch_size: int | None = None
     validation_split: float | None = None
     validation: tuple[tuple[Shape, ...], tuple[Shape, ...]] | None = None
+    timeseries: bool = False
+    """``run``: feed ``x``/``y`` as ``timeseries_dataset_from_array`` does, in
+    batches whose timestep axis has no static size (Keras cannot check it)."""
 
     def to_json(self) -> dict[str, Json]:
+        data = self._fields()
+        if self.timeseries:  # only then: the keys of other probes stay as they were
+            data["timeseries"] = True
+        return data
+
+    def _fields(self) -> dict[str, Json]:
         return {
             "kind": self.kind,
             "rule": self.rule,
@@ -178,6 +196,7 @@ class Probe:
             batch_size=data.get("batch_size"),
             validation_split=data.get("validation_split"),
             validation=(_shapes(validation[0]), _shapes(validation[1])) if validation else None,
+            timeseries=bool(data.get("timeseries", False)),
         )
 
     def key(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rnnlint.confirm.protocol import INPUT_CLASS, LAYER_CLASSES, LayerSpec, ModelSpec
+from rnnlint.confirm.protocol import INPUT_CLASS, LAYER_CLASSES, NESTED_CLASS, LayerSpec, ModelSpec
 from rnnlint.kerasnames import MERGE
 
 
@@ -28,7 +28,10 @@ class Rebuilt:
 
 
 def make_layer(keras: Any, spec: LayerSpec, extra: dict[str, Any] | None = None) -> Any:
-    """``keras.layers.<cls>(**kwargs)``; refuses any class not on the allowlist."""
+    """``keras.layers.<cls>(**kwargs)``, or a nested model rebuilt from its
+    spec; refuses any class not on the allowlist."""
+    if spec.cls == NESTED_CLASS and spec.model is not None:
+        return rebuild(keras, spec.model).model
     if spec.cls not in LAYER_CLASSES:
         raise NotRebuildable(f"{spec.cls} is not a layer rnnlint rebuilds")
     factory = getattr(keras.layers, spec.cls)

@@ -15,7 +15,16 @@ import math
 from dataclasses import dataclass
 
 from rnnlint.confirm.names import allowed
-from rnnlint.confirm.protocol import INPUT_CLASS, LAYER_CLASSES, Json, LayerSpec, ModelSpec, NodeSpec, Shape
+from rnnlint.confirm.protocol import (
+    INPUT_CLASS,
+    LAYER_CLASSES,
+    NESTED_CLASS,
+    Json,
+    LayerSpec,
+    ModelSpec,
+    NodeSpec,
+    Shape,
+)
 from rnnlint.ir import Layer, Model
 from rnnlint.shapes import input_shape
 from rnnlint.values import Unknown, Value, is_int
@@ -132,6 +141,8 @@ def model_spec(model: Model) -> BuildSpec:
 def layer_spec(layer: Layer, defaults: list[str], extra: tuple[tuple[str, Json], ...] = ()) -> LayerSpec:
     """An allowlisted layer with its literal arguments (``extra`` added as given)."""
     where = f"{layer.label} on line {layer.span.line}"
+    if layer.submodel is not None and layer.known:
+        return _nested_spec(layer, defaults)
     if not layer.known or layer.kind not in LAYER_CLASSES:
         raise Unbuildable(f"{where} is not a layer rnnlint rebuilds")
     wrapped = layer_spec(layer.wrapped, defaults) if layer.wrapped is not None else None
@@ -147,6 +158,17 @@ def layer_spec(layer: Layer, defaults: list[str], extra: tuple[tuple[str, Json],
         else:
             defaults.append(f"{key}= of {where}")
     return LayerSpec(layer.id, layer.kind, (*kwargs, *extra), wrapped)
+
+
+def _nested_spec(layer: Layer, defaults: list[str]) -> LayerSpec:
+    """A model used as a layer, rebuilt whole from its own declared input."""
+    assert layer.submodel is not None
+    try:
+        built = model_spec(layer.submodel)
+    except Unbuildable as error:
+        raise Unbuildable(f"{layer.label} on line {layer.span.line}, used as a layer: {error}") from None
+    defaults.extend(built.defaults)
+    return LayerSpec(layer.id, NESTED_CLASS, model=built.spec)
 
 
 def _declared_shape(layer: Layer, model: Model) -> Shape:

@@ -38,6 +38,8 @@ def judge(finding: Finding, plan: Plan, reply: Reply, versions: Versions) -> Con
         return unconfirmed(f"out of memory in the worker: {reply.failure}", versions)
     judge_rule = JUDGES.get(finding.code, _judge_error)
     status, detail = judge_rule(finding, plan, reply)
+    if plan.stand_ins:
+        detail += f" ({plan.stand_ins})"
     if status != CONFIRMED and plan.defaults:
         detail += f" (left at Keras defaults: {', '.join(plan.defaults)})"
     return Confirmation(status, detail, versions.keras, versions.tensorflow)

@@ -105,6 +105,9 @@ class ModelBuild:
     complete: bool = True
     build_shape: Value = None
     attrs: dict[str, Value] = field(default_factory=dict)
+    uncertain: int = 0
+    """The host's uncertainty where the model was created: an ``add`` no more
+    uncertain than that (in a function called under ``if __name__ ...``) is certain."""
 
 
 @dataclass
@@ -280,7 +283,7 @@ class KerasModels:
         if isinstance(attribute, LayerRef):  # self.lstm(x) in a subclassed model's call
             return self.apply_layer(self.layers[attribute.layer_id], args, kwargs, node)
         if name == "add":
-            if self.host.uncertain or not args:
+            if self.host.uncertain > build.uncertain or not args:
                 build.complete = False
             if args:
                 build.items.append(args[0])
@@ -301,7 +304,7 @@ class KerasModels:
 
     def new_model(self, kind: str, node: cst.Call) -> ModelRef:
         model_id = self.host.new_id()
-        self.models[model_id] = ModelBuild(model_id, kind, self.host.span(node))
+        self.models[model_id] = ModelBuild(model_id, kind, self.host.span(node), uncertain=self.host.uncertain)
         return ModelRef(model_id)
 
     def opaque_model(self, span: Span, name: str | None) -> ModelRef:

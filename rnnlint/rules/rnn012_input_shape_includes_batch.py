@@ -8,6 +8,7 @@ from rnnlint.facts import BATCHED, batch_size_arg, fmt_shape, producer, recurren
 from rnnlint.findings import Finding
 from rnnlint.ir import Layer, Model, ModelCall, ModuleIR
 from rnnlint.rules.base import BUILD_AND_CALL, KERAS_RAISES, SHAPE_ERROR, Example, Experiment, Rule
+from rnnlint.rules.rnn021_data_shape_mismatch import keras_checks_timesteps
 from rnnlint.shapes import as_dims
 from rnnlint.values import ArrayValue, ShapeOf, Sym, Unknown, is_int
 
@@ -17,7 +18,20 @@ class InputShapeIncludesBatch(Rule):
     name = "input-shape-includes-batch"
     keras_specific = True
     summary = "input_shape describes one sample: it must not include the batch size."
-    experiment = Experiment("build", BUILD_AND_CALL, KERAS_RAISES, error=SHAPE_ERROR)
+    experiment = Experiment(
+        "input-samples",
+        BUILD_AND_CALL,
+        KERAS_RAISES,
+        error=SHAPE_ERROR,
+        cases=(
+            (
+                "the samples of the data (`input_shape=X.shape`, sizes unknown)",
+                "the same with 64 samples (and small sizes for the other unknown axes) standing in, named in the "
+                "evidence; when the input then has the right rank, run the call on data of that shape",
+                "Keras raises the error the rule predicts",
+            ),
+        ),
+    )
     doc = """
     ## What it does
     Finds a recurrent first layer whose `input_shape` (or `Input(shape=...)`)
@@ -29,7 +43,12 @@ class InputShapeIncludesBatch(Rule):
     `input_shape` is the shape of one sample; Keras adds the batch axis in
     front of it. `input_shape=(32, 8, 16)` therefore makes the layer expect
     4-D input `(None, 32, 8, 16)`, and Keras raises "expected ndim=3, found
-    ndim=4". Passing `X_train.shape` is the common way to get there.
+    ndim=4". Passing `X_train.shape` is the common way to get there. When
+    the samples take the place of the timesteps
+    (`input_shape=(X.shape[0], X.shape[2])`), a Keras 3 `Sequential` model
+    without a timestep-dependent layer does not check them and runs on the
+    data's own timesteps without an error (measured): the declared model is
+    not the one that runs, and the message says so.
 
     ## Example
     ```python
@@ -125,7 +144,7 @@ class InputShapeIncludesBatch(Rule):
             span,
             f"{keyword}={written} includes {data.sample_dim}, the number of samples of the data given to "
             f"{call.method}() on line {call.span.line}: {keyword} is the shape of one sample, and Keras adds the "
-            f"batch axis in front of it",
+            f"batch axis in front of it{_unchecked(module, model, input_layer)}",
             f"use {keyword}={array_name(data.sample_dim)}.shape[1:] (the axes after the samples: "
             "(timesteps, features))",
             model=model.id,
@@ -151,6 +170,18 @@ class InputShapeIncludesBatch(Rule):
             model=model.id,
             layer=input_layer.id,
         )
+
+
+def _unchecked(module: ModuleIR, model: Model, input_layer: Layer) -> str:
+    """What Keras does instead of raising when the samples stand where the
+    timesteps belong in a model whose timesteps it does not check (measured)."""
+    declared = input_layer.get("shape")
+    if not isinstance(declared, tuple) or len(declared) != 2 or keras_checks_timesteps(module, model):
+        return ""
+    return (
+        f"; Keras {module.keras_version} does not check the declared timesteps here and runs the model on the "
+        "data's own timesteps without an error"
+    )
 
 
 def reports_batch_in_input(module: ModuleIR, model: Model, layer: Layer) -> bool:

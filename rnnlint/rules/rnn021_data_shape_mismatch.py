@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from rnnlint.facts import fmt_shape
 from rnnlint.findings import Finding
-from rnnlint.ir import ModuleIR
+from rnnlint.ir import Model, ModuleIR
 from rnnlint.rules.base import SHAPE_ERROR, Example, Experiment, Rule
 from rnnlint.rules.rnn020_data_rank import DataFeed, data_feeds, keras_adjusted
-from rnnlint.values import is_int
+from rnnlint.values import DatasetValue, is_int
 
 AXIS_NAMES = {3: ("batch", "timesteps", "features"), 2: ("batch", "timesteps")}
 
@@ -122,8 +122,13 @@ def timesteps_checked(module: ModuleIR, feed: DataFeed) -> bool:
     (Flatten...); otherwise only when its input check sees them: Keras 2, or a
     Keras 3 functional model, on arrays or datasets of static timesteps
     (``timeseries_dataset_from_array`` leaves them None)."""
-    if any(layer.kind in TIMESTEP_DEPENDENT for layer in feed.model.layers):
+    return keras_checks_timesteps(module, feed.model, feed.dataset)
+
+
+def keras_checks_timesteps(module: ModuleIR, model: Model, dataset: DatasetValue | None = None) -> bool:
+    """``timesteps_checked`` for data given to ``model`` (arrays, or ``dataset``)."""
+    if any(layer.kind in TIMESTEP_DEPENDENT for layer in model.layers):
         return True
-    if feed.dataset is not None and not feed.dataset.static_steps:
+    if dataset is not None and not dataset.static_steps:
         return False
-    return module.keras_version < 3 or feed.model.kind != "sequential"
+    return module.keras_version < 3 or model.kind != "sequential"
