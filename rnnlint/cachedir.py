@@ -49,6 +49,8 @@ def usable_folder(folder: str, *, create: bool, gitignore: bool = False) -> bool
     created = False
     if create:
         try:
+            parent = os.path.dirname(os.path.abspath(folder))
+            os.makedirs(parent, exist_ok=True)  # --cache-dir build/cache/rnnlint: its parents too
             os.mkdir(folder, 0o700)
             created = True
         except FileExistsError:

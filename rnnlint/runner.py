@@ -156,6 +156,20 @@ class _Parse:
     key: str | None
 
 
+@dataclass(frozen=True)
+class _SyntaxCheck:
+    """A file the pre-filter skips whose syntax Python must still check (it did
+    not parse before): done with the parses, in the worker processes."""
+
+    path: str
+    data: bytes
+    judged: str | None
+    """Its text, when RNN100 is to judge its suppression comments."""
+    digest: str | None
+
+
+_Job = _Parse | _SyntaxCheck
+
 POOL_MIN_BYTES = 20_000
 """Less code than this to parse is parsed in this process: starting worker
 processes would cost more than it saves."""
@@ -173,40 +187,47 @@ def _check_all(
     processes, largest first, when there are several and several jobs
     (serial under pre-commit, which runs hooks in parallel itself)."""
     results: list[FileResult | None] = []
-    parses: list[tuple[int, _Parse]] = []
+    parses: list[tuple[int, _Job]] = []
     syntax = SyntaxCache(cache.folder)
     for index, (item, settings) in enumerate(work):
         outcome = _without_parsing(item, settings, resolver, cache, syntax, reuse)
         results.append(outcome if isinstance(outcome, FileResult) else None)
-        if isinstance(outcome, _Parse):
+        if not isinstance(outcome, FileResult):
             parses.append((index, outcome))
-    for (index, parse), result in zip(parses, _parse_all([parse for _, parse in parses], jobs), strict=True):
-        if parse.key is not None and not any(error.code == INTERNAL_ERROR for error in result.errors):
-            cache.store(parse.key, result)
+    for (index, job), result in zip(parses, _parse_all([job for _, job in parses], jobs), strict=True):
+        if isinstance(job, _SyntaxCheck):
+            if not result.errors:
+                syntax.remember(job.digest)
+        elif job.key is not None and not any(error.code == INTERNAL_ERROR for error in result.errors):
+            cache.store(job.key, result)
         results[index] = result
     syntax.save()
-    if parses:
+    if any(isinstance(job, _Parse) for _, job in parses):
         cache.trim()
     return [result for result in results if result is not None]
 
 
-def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache, settings: Settings) -> FileResult:
-    """A file the pre-filter skips: only Python's syntax error, if any (unless
-    it parsed before), and its text when RNN100 is to judge its suppression comments."""
+def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache, settings: Settings) -> FileResult | _SyntaxCheck:
+    """A file the pre-filter skips: only Python's syntax error, if any (checked
+    unless it parsed before), and its text when RNN100 is to judge its suppression comments."""
     judged = source if UNUSED_SUPPRESSION in settings.enabled and mentions_directives(source) else None
     digest = syntax.digest(data)
     if syntax.parses(digest):
         return FileResult(path, source=judged)
-    error = syntax_error(path, source)
+    return _SyntaxCheck(path, data, judged, digest)
+
+
+def _syntax_check(job: _SyntaxCheck) -> FileResult:
+    source = decode(job.data) or ""
+    error = syntax_error(job.path, source)
     if error is not None:
-        return FileResult(path, errors=(error,), source=source)
-    syntax.remember(digest)
-    return FileResult(path, source=judged)
+        return FileResult(job.path, errors=(error,), source=source)
+    return FileResult(job.path, source=job.judged)
 
 
 def _without_parsing(
     item: str | Buffer, settings: Settings, resolver: Resolver, cache: FileCache, syntax: SyntaxCache, reuse: bool
-) -> FileResult | _Parse:
+) -> FileResult | _Job:
     """The result when it needs no parsing (unreadable, pre-filtered out, cached), else what to parse.
     The project's Keras is looked up only for a file that may concern a recurrent model."""
     if isinstance(item, Buffer):
@@ -234,7 +255,7 @@ def _without_parsing(
     return _Parse(path, data, settings, keras, key)
 
 
-def _parse_all(parses: list[_Parse], jobs: int | None) -> list[FileResult]:
+def _parse_all(parses: list[_Job], jobs: int | None) -> list[FileResult]:
     jobs = min(jobs or os.cpu_count() or 1, len(parses))
     if jobs <= 1 or sum(len(p.data) for p in parses) < POOL_MIN_BYTES or os.environ.get("PRE_COMMIT") == "1":
         return [_parse(parse) for parse in parses]
@@ -246,7 +267,9 @@ def _parse_all(parses: list[_Parse], jobs: int | None) -> list[FileResult]:
     return [done[index] for index in range(len(parses))]
 
 
-def _parse(parse: _Parse) -> FileResult:
+def _parse(parse: _Job) -> FileResult:
+    if isinstance(parse, _SyntaxCheck):
+        return _syntax_check(parse)
     settings = parse.settings
     return check_bytes(parse.path, parse.data, settings.rules(), parse.keras, limits=settings.limits)
 

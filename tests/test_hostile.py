@@ -587,3 +587,12 @@ def test_the_syntax_cache_is_validated_and_cannot_be_shipped(tmp_path: Path) -> 
         SyntaxCache(folder).parses(digest)
     (Path(folder) / "syntax-ok.json").write_text('{"forged": true}')
     assert not SyntaxCache(str(tmp_path / "fresh")).parses(digest)
+
+
+def test_a_cache_folder_whose_parents_do_not_exist_is_created(tmp_path: Path) -> None:
+    """``--cache-dir build/cache/rnnlint``: the folders above it are made, the cache itself owner-only."""
+    from rnnlint import cachedir
+
+    folder = tmp_path / "build" / "cache" / "rnnlint"
+    assert cachedir.usable_folder(str(folder), create=True, gitignore=True)
+    assert folder.is_dir() and (folder.stat().st_mode & 0o777) == 0o700 and (folder / ".gitignore").exists()

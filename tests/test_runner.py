@@ -63,8 +63,9 @@ def _parsed_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = runner._parse
 
-    def recording(parse: runner._Parse) -> runner.FileResult:
-        parsed.append(parse.path)
+    def recording(parse: runner._Job) -> runner.FileResult:
+        if isinstance(parse, runner._Parse):  # a skipped file's syntax check is no parse
+            parsed.append(parse.path)
         return real(parse)
 
     monkeypatch.setattr(runner, "_parse", recording)
@@ -80,7 +81,10 @@ def test_large_work_goes_to_a_pool_largest_first_and_comes_back_in_order(
     report = run((str(tmp_path),), Resolver(isolated=True), jobs=2, cache=FileCache(None))
     (pool,) = pools
     assert pool.max_workers == 2
-    assert [parse.path for parse in pool.items] == [paths[1], paths[2], paths[0]], "largest first, filtered out"
+    parses = [job.path for job in pool.items if isinstance(job, runner._Parse)]
+    assert parses == [paths[1], paths[2], paths[0]], "largest first, filtered out"
+    checks = [job.path for job in pool.items if isinstance(job, runner._SyntaxCheck)]
+    assert checks == [str(tmp_path / "notes.py")], "the filtered-out file: only Python's syntax check, in the pool too"
     assert report.files_checked == 4
     serial = run((str(tmp_path),), Resolver(isolated=True), jobs=1, cache=FileCache(None))
     assert report.findings == serial.findings
