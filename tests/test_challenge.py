@@ -2,9 +2,7 @@
 every expected finding, nothing else.
 
 The programs live beside the repository, not in it: without them these tests
-skip, saying so (under CI=true they fail). The cases of the second set that
-rnnlint does not get right yet are strict xfails: one that starts passing
-fails the suite until its mark is removed.
+skip, saying so (under CI=true they fail).
 """
 
 from __future__ import annotations
@@ -20,9 +18,6 @@ from rnnlint.testing import describe, expected, found, run_source
 
 KERAS2 = {"c01", "c02", "c04", "c09"}  # as the first set's README says; the second set says it on line 1
 
-NOT_YET: dict[str, str] = {}
-"""The second set's cases rnnlint does not get right yet, with what each needs."""
-
 
 def _version(path: Path) -> int:
     """The first set: by the README's list; the second: its line 1, ``# keras: N``."""
@@ -36,8 +31,7 @@ def _version(path: Path) -> int:
 def _cases() -> list[object]:
     cases: list[object] = [pytest.param(path, id=f"challenge/{path.stem}") for path in shared_files("challenge")]
     for path in dict.fromkeys([*shared_files("challenge2"), *shared_files("challenge2", "xfile")]):
-        marks = [pytest.mark.xfail(strict=True, reason=NOT_YET[path.stem])] if path.stem in NOT_YET else []
-        cases.append(pytest.param(path, id=f"challenge2/{path.stem}", marks=marks))
+        cases.append(pytest.param(path, id=f"challenge2/{path.stem}"))
     return cases
 
 
