@@ -23,7 +23,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RECURRENT = re.compile(r"LSTM|GRU|SimpleRNN")
 PROJECT = "project (200 modules, 20 models trained elsewhere)"
-TREES = ("keras", "tensorflow", "keras (recurrent files)", "tensorflow (recurrent files)", "fixtures", PROJECT)
+UNCOMPILED = "keras (copied without __pycache__)"
+TREES = (
+    "keras",
+    UNCOMPILED,
+    "tensorflow",
+    "keras (recurrent files)",
+    "tensorflow (recurrent files)",
+    "fixtures",
+    PROJECT,
+)
 PARSE_ONLY = "import sys, libcst\nfor p in sys.argv[1:]:\n    libcst.parse_module(open(p, encoding='utf-8').read())\n"
 
 
@@ -39,6 +48,13 @@ def recurrent_subset(tree: Path, into: Path) -> Path:
     for index, path in enumerate(sorted(tree.rglob("*.py"))):
         if RECURRENT.search(path.read_text(encoding="utf-8", errors="replace")):
             shutil.copy(path, into / f"{index:05d}_{path.name}")
+    return into
+
+
+def without_bytecode(tree: Path, into: Path) -> Path:
+    """A copy of ``tree`` without Python's bytecode caches, as a fresh clone is:
+    every skipped file's syntax is then checked by Python's parser."""
+    shutil.copytree(tree, into, ignore=shutil.ignore_patterns("__pycache__"))
     return into
 
 
@@ -103,6 +119,12 @@ def multi_module_project(into: Path, models: int = 20, modules: int = 200) -> Pa
     return into
 
 
+def ruff_command() -> str:
+    """The ruff installed beside this Python (the dev extra), else the one on PATH."""
+    beside = Path(sys.executable).parent / "ruff"
+    return str(beside) if beside.exists() else shutil.which("ruff") or "ruff"
+
+
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Wall time and this child's own peak memory (KB), from wait4."""
     start = time.perf_counter()
@@ -135,7 +157,7 @@ def measure(tree: Path, repeat: int, scratch: Path) -> dict[str, tuple[float, in
     commands = {
         "rnnlint cold": [sys.executable, "-m", "rnnlint", "--no-cache", tree.name],
         "rnnlint warm": [sys.executable, "-m", "rnnlint", "--cache-dir", str(cache), tree.name],
-        "ruff ALL": ["ruff", "check", "--select", "ALL", "--no-cache", "--exit-zero", "-q", tree.name],
+        "ruff ALL": [ruff_command(), "check", "--select", "ALL", "--no-cache", "--exit-zero", "-q", tree.name],
         "libcst parse": [sys.executable, "-c", PARSE_ONLY, *files],
     }
     timed(commands["rnnlint warm"], tree.parent)  # fills the cache
@@ -162,6 +184,7 @@ def main() -> None:
         scratch = Path(scratch_dir)
         trees = {
             "keras": lambda: package_tree("keras"),
+            UNCOMPILED: lambda: without_bytecode(package_tree("keras"), scratch / "keras_uncompiled" / "keras"),
             "tensorflow": lambda: package_tree("tensorflow"),
             "keras (recurrent files)": lambda: recurrent_subset(package_tree("keras"), scratch / "keras_rnn"),
             "tensorflow (recurrent files)": lambda: recurrent_subset(package_tree("tensorflow"), scratch / "tf_rnn"),

@@ -265,6 +265,7 @@ class Resolver:
             self._fixed = self.overrides.apply(load_file(config, required=True) or Settings())
         elif isolated:
             self._fixed = self.overrides.apply(Settings(root=os.getcwd()))
+        self._folders: dict[str, str] = {}
         self._nearest: dict[str, str | None] = {}
         self._loaded: dict[str, Settings | ConfigError | None] = {}
         self._applied: dict[str | None, Settings] = {}
@@ -276,9 +277,7 @@ class Resolver:
         """The settings of ``path`` (a file or folder, existing or not)."""
         if self._fixed is not None:
             return self._fixed
-        absolute = os.path.abspath(path)
-        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
-        config = self._find(folder)
+        config = self._find(self._folder(path))
         if config not in self._applied:
             if config is None:
                 self._applied[config] = self.overrides.apply(Settings(root=os.getcwd()))
@@ -312,6 +311,14 @@ class Resolver:
         """Keep what was read of the projects' metadata for the next run."""
         if self._projects is not None:
             self._projects.save()
+
+    def _folder(self, path: str) -> str:
+        """The folder whose configuration governs ``path``, asked once per path:
+        a run asks for each file while finding it and again while checking it."""
+        if path not in self._folders:
+            absolute = os.path.abspath(path)
+            self._folders[path] = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        return self._folders[path]
 
     def _find(self, folder: str) -> str | None:
         if folder not in self._nearest:

@@ -69,10 +69,16 @@ MODEL_CALLS = (".fit(", ".predict(", ".evaluate(", "_on_batch(", "reset_states",
 """What a module that trains or uses a model imported from elsewhere calls."""
 
 
+def may_use_imported_models(source: str) -> bool:
+    """Whether the source imports and calls what a model built elsewhere
+    offers: when not, only its own content decides whether it is skipped."""
+    return "import" in source and any(call in source for call in MODEL_CALLS)
+
+
 def imports_keras_code(path: str, source: str) -> bool:
     """True when a module the source imports from the project may hold a
     recurrent model (a training script whose model is built elsewhere)."""
-    if "import" not in source or not any(call in source for call in MODEL_CALLS):
+    if not may_use_imported_models(source):
         return False
     direct = project_modules.dependencies(path, source, direct=True)
     return any(may_concern_recurrent_models(project_modules.read(dependency)) for dependency in direct)

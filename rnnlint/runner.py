@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from rnnlint import pipeline
 from rnnlint import project_modules as project
+from rnnlint.bytecode import compiled_before
 from rnnlint.codes import INTERNAL_ERROR, IO_ERROR
 from rnnlint.config import ConfigError, Resolver, Settings
 from rnnlint.filecache import FileCache
@@ -26,7 +27,7 @@ from rnnlint.ir import ModuleIR, Span
 from rnnlint.kerasversion import KerasBasis, option_basis
 from rnnlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from rnnlint.pipeline import UNUSED_SUPPRESSION, check_bytes, check_file, finish, refused, syntax_error
-from rnnlint.prefilter import imports_keras_code, may_concern_recurrent_models
+from rnnlint.prefilter import imports_keras_code, may_concern_recurrent_models, may_use_imported_models
 from rnnlint.reading import Refusal, decode, read_file
 from rnnlint.suppressions import mentions_directives
 from rnnlint.syntaxcache import SyntaxCache
@@ -166,6 +167,8 @@ class _SyntaxCheck:
     judged: str | None
     """Its text, when RNN100 is to judge its suppression comments."""
     digest: str | None
+    alone: bool
+    """Skipped for its own content: the next run skips it at once if it parses."""
 
 
 _Job = _Parse | _SyntaxCheck
@@ -197,7 +200,7 @@ def _check_all(
     for (index, job), result in zip(parses, _parse_all([job for _, job in parses], jobs), strict=True):
         if isinstance(job, _SyntaxCheck):
             if not result.errors:
-                syntax.remember(job.digest)
+                syntax.remember(job.digest, skipped=job.alone)
         elif job.key is not None and not any(error.code == INTERNAL_ERROR for error in result.errors):
             cache.store(job.key, result)
         results[index] = result
@@ -207,14 +210,28 @@ def _check_all(
     return [result for result in results if result is not None]
 
 
-def _skipped(path: str, data: bytes, source: str, syntax: SyntaxCache, settings: Settings) -> FileResult | _SyntaxCheck:
+def _skipped(
+    path: str, data: bytes, source: str, digest: str | None, on_disk: bool, syntax: SyntaxCache, settings: Settings
+) -> FileResult | _SyntaxCheck:
     """A file the pre-filter skips: only Python's syntax error, if any (checked
-    unless it parsed before), and its text when RNN100 is to judge its suppression comments."""
-    judged = source if UNUSED_SUPPRESSION in settings.enabled and mentions_directives(source) else None
-    digest = syntax.digest(data)
-    if syntax.parses(digest):
-        return FileResult(path, source=judged)
-    return _SyntaxCheck(path, data, judged, digest)
+    unless it parsed before, by rnnlint or by Python's import system when
+    ``data`` is what is on disk), and its text when RNN100 is to judge its
+    suppression comments."""
+    alone = not may_use_imported_models(source)  # skipped for its own content, whatever the project holds
+    if (on_disk and compiled_before(path, data)) or syntax.parses(digest):
+        syntax.remember(digest, skipped=alone)
+        return _passed(path, source, settings)
+    return _SyntaxCheck(path, data, _judged(source, settings), digest, alone)
+
+
+def _passed(path: str, source: str, settings: Settings) -> FileResult:
+    """A skipped file known to parse."""
+    return FileResult(path, source=_judged(source, settings))
+
+
+def _judged(source: str, settings: Settings) -> str | None:
+    """The text of a skipped file when RNN100 is to judge its suppression comments."""
+    return source if UNUSED_SUPPRESSION in settings.enabled and mentions_directives(source) else None
 
 
 def _syntax_check(job: _SyntaxCheck) -> FileResult:
@@ -241,8 +258,11 @@ def _without_parsing(
         source = decode(data)
         if source is None:
             return check_bytes(path, data, (), settings.keras)  # reports why it cannot be read
+        digest = syntax.digest(data)
+        if syntax.skipped(digest):
+            return _passed(path, source, settings)
         if not may_concern_recurrent_models(source) and not imports_keras_code(path, source):
-            return _skipped(path, data, source, syntax, settings)
+            return _skipped(path, data, source, digest, not isinstance(item, Buffer), syntax, settings)
     keras = resolver.keras_basis(path, settings)
     key = None
     if not isinstance(item, Buffer) and cache.folder is not None:
