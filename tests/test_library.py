@@ -159,6 +159,45 @@ def test_windowing_loops_give_known_trailing_axes() -> None:
     assert spec(scope.lookup("u").shape) == ("S", 24)
 
 
+@pytest.mark.parametrize(
+    ("expression", "shape"),
+    [
+        ("np.array([data[i:i + 24] for i in range(len(data) - 24)])", ("S", 24, 3)),
+        ("np.stack([data[i:i + 24] for i in range(len(data) - 24)])", ("S", 24, 3)),
+        ("np.stack([data[i:i + 24] for i in range(len(data) - 24)], axis=1)", (24, "S", 3)),
+        ("np.array([data[i:i + 24, 0] for i in range(100)])", (100, 24)),
+        ("np.array([data[i + 24, 0] for i in range(100)])", (100,)),
+        ("np.array([data[i:i + 24] for i in range(0, 100, 10) if i % 2])", ("S", 24, 3)),
+        ("np.concatenate([data[i:i + 24] for i in range(100)])", ("?", 3)),
+        ("np.vstack([data[i:i + 24] for i in range(100)])", ("?", 3)),
+        ("np.hstack([data[i:i + 24, 0] for i in range(100)])", ("?",)),
+    ],
+)
+def test_windowing_comprehensions_give_known_trailing_axes(expression: str, shape: object) -> None:
+    scope = run(f"data = df[['a', 'b', 'c']].values\nresult = {expression}\n")
+    value = scope.lookup("result")
+    assert isinstance(value, ArrayValue) and spec(value.shape) == shape
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "[data[i:j] for i in range(10) for j in range(20)]",  # nested loops
+        "[row for row in data]",  # an element nobody knows
+        "[unknown_function(i) for i in range(10)]",
+    ],
+)
+def test_comprehensions_beyond_the_model_are_unknown(expression: str) -> None:
+    scope = run(f"data = df[['a', 'b', 'c']].values\nresult = np.array({expression})\n")
+    value = scope.lookup("result")
+    assert isinstance(value, ArrayValue) and isinstance(value.shape, Unknown)
+
+
+def test_a_comprehension_variable_stays_inside() -> None:
+    scope = run("i = 5\nwindows = [m[i:i + 2] for i in range(3)]\n")
+    assert scope.lookup("i") == 5
+
+
 def test_splits_keep_the_origin_of_the_samples() -> None:
     scope = run(
         "X = df[['a', 'b']].values\n"

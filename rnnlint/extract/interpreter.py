@@ -463,6 +463,32 @@ class Interpreter:
             self.frames[-1].generator = True
         return UNKNOWN
 
+    def eval_ListComp(self, node: cst.ListComp, scope: Scope) -> Value:
+        """``[data[i:i + n] for i in range(...)]``, windowing code written as a
+        comprehension: as many copies of one element as the range has turns
+        (a symbol when they are not known, or when a condition drops some).
+        The element is evaluated once, in a scope of its own, with the loop
+        variable an index; nested loops, or an element that is not known, are unknown."""
+        loop = node.for_in
+        iterable = self.eval(loop.iter, scope)
+        if loop.inner_for_in is not None or loop.asynchronous is not None:
+            return UNKNOWN
+        inner = Scope(scope)
+        self.assign(loop.target, UNKNOWN, inner)
+        if isinstance(loop.target, cst.Name) and is_range(iterable):
+            inner.names[loop.target.value] = LoopIndex()
+        self.uncertain += 1  # as in a loop body: it may run any number of times
+        try:
+            for condition in loop.ifs:
+                self.eval(condition.test, inner)
+            element = self.eval(node.elt, inner)
+        finally:
+            self.uncertain -= 1
+        if isinstance(element, Unknown):
+            return UNKNOWN
+        counted = isinstance(iterable, range) and not loop.ifs
+        return ListValue(len(iterable) if counted and isinstance(iterable, range) else fresh_sym(), element)
+
     def eval_NamedExpr(self, node: cst.NamedExpr, scope: Scope) -> Value:
         value = self.eval(node.value, scope)
         self.assign(node.target, value, scope)

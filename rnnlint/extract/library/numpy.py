@@ -20,7 +20,7 @@ from rnnlint.extract.library.base import (
     squeeze,
 )
 from rnnlint.extract.operators import as_shape, range_length
-from rnnlint.values import UNKNOWN, ArrayValue, Dim, Value, fresh_sym, is_int
+from rnnlint.values import UNKNOWN, ArrayValue, Dim, ListValue, Value, fresh_sym, is_int
 
 
 def _random_with_size(position: int) -> Handler:
@@ -62,6 +62,25 @@ def _sequence(args: list[Value], kwargs: dict[str, Value]) -> list[tuple[Dim, ..
     return None if any(shape is None for shape in shapes) else shapes  # type: ignore[return-value]
 
 
+def _listed(args: list[Value], kwargs: dict[str, Value]) -> tuple[Dim, tuple[Dim, ...]] | None:
+    """A list built by a loop or a comprehension (``ListValue``): its length
+    and its element's shape, when the element is an array of known rank."""
+    items = argument(args, kwargs, 0, "arrays", "tup")
+    if not isinstance(items, ListValue):
+        return None
+    shape = known_shape(items.element)
+    return None if shape is None else (items.length, shape)
+
+
+def _join_listed(shape: tuple[Dim, ...], axis: Value) -> Value:
+    """Arrays of ``shape``, as many as a loop made, end to end: the joined
+    axis's size is unknown, the others stay."""
+    position = axis_position(axis, len(shape))
+    if position is None:
+        return ArrayValue(UNKNOWN)
+    return ArrayValue(tuple(UNKNOWN if index == position else dim for index, dim in enumerate(shape)))
+
+
 def _join(shapes: list[tuple[Dim, ...]], axis: int) -> Value:
     rank = len(shapes[0])
     position = axis_position(axis, rank)
@@ -75,6 +94,9 @@ def _join(shapes: list[tuple[Dim, ...]], axis: int) -> Value:
 def _concatenate(args: list[Value], kwargs: dict[str, Value]) -> Value:
     shapes = _sequence(args, kwargs)
     axis = argument(args, kwargs, 1, "axis", default=0)
+    listed = _listed(args, kwargs)
+    if listed is not None:
+        return _join_listed(listed[1], axis)
     if shapes is None or not is_int(axis):
         return ArrayValue(UNKNOWN)
     return _join(shapes, axis)  # type: ignore[arg-type]
@@ -83,6 +105,13 @@ def _concatenate(args: list[Value], kwargs: dict[str, Value]) -> Value:
 def _stack(args: list[Value], kwargs: dict[str, Value]) -> Value:
     shapes = _sequence(args, kwargs)
     axis = argument(args, kwargs, 1, "axis", default=0)
+    listed = _listed(args, kwargs)
+    if listed is not None:  # windows from a loop or a comprehension: a new axis of their number
+        length, shape = listed
+        position = axis_position(axis, len(shape) + 1)
+        if position is None:
+            return ArrayValue(UNKNOWN)
+        return ArrayValue((*shape[:position], length, *shape[position:]))
     if shapes is None or any(shape != shapes[0] for shape in shapes):
         return ArrayValue(UNKNOWN)
     position = axis_position(axis, len(shapes[0]) + 1)
@@ -103,11 +132,17 @@ def _at_least_2d(shape: tuple[Dim, ...], column: bool) -> tuple[Dim, ...]:
 
 def _vstack(args: list[Value], kwargs: dict[str, Value]) -> Value:
     shapes = _sequence(args, kwargs)
+    listed = _listed(args, kwargs)
+    if listed is not None:
+        return _join_listed(_at_least_2d(listed[1], False), 0)
     return ArrayValue(UNKNOWN) if shapes is None else _join([_at_least_2d(s, False) for s in shapes], 0)
 
 
 def _hstack(args: list[Value], kwargs: dict[str, Value]) -> Value:
     shapes = _sequence(args, kwargs)
+    listed = _listed(args, kwargs)
+    if listed is not None:
+        return _join_listed(listed[1], 0 if len(listed[1]) == 1 else 1)
     if shapes is None:
         return ArrayValue(UNKNOWN)
     return _join(shapes, 0 if all(len(shape) == 1 for shape in shapes) else 1)
