@@ -484,7 +484,7 @@ class Interpreter:
             element = self.eval(node.elt, inner)
         finally:
             self.uncertain -= 1
-        if isinstance(element, Unknown):
+        if isinstance(element, (Unknown, LoopIndex)):  # the indices themselves: no shape to keep
             return UNKNOWN
         counted = isinstance(iterable, range) and not loop.ifs
         return ListValue(len(iterable) if counted and isinstance(iterable, range) else fresh_sym(), element)

@@ -160,6 +160,11 @@ def _axes(rank: int) -> str:
 
 
 def _reshape_hint(data: tuple, declared: tuple) -> str:
+    if len(data) + 1 == len(declared) and data == declared[1:] and all(is_int(size) for size in data):
+        return (
+            f"it is one sample without its batch axis: add one with x[np.newaxis] (shape {fmt_shape((1, *data))}), "
+            "or index with a slice (x[0:1], not x[0])"
+        )
     if len(data) == 2 and len(declared) == 3:
         samples, columns = data
         steps, features = declared[1:]
@@ -168,5 +173,7 @@ def _reshape_hint(data: tuple, declared: tuple) -> str:
             return f"reshape it to (samples, 1, {columns}): x.reshape(({n}, 1, {columns}))"
         if features == 1 or steps == columns:
             return f"reshape it to (samples, {columns}, 1): x.reshape(({n}, {columns}, 1))"
-        return f"reshape it to (samples, timesteps, features), e.g. x.reshape(({n}, {steps}, {features}))"
+        if is_int(steps) and is_int(features) and columns == steps * features:
+            return f"reshape it to (samples, timesteps, features): x.reshape(({n}, {steps}, {features}))"
+        return f"cut it into windows of (samples, timesteps, features), each shaped {fmt_shape(declared[1:])}"
     return f"give the data {len(declared)} axes, shaped like {fmt_shape(declared)} with the samples first"
