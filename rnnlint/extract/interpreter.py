@@ -486,8 +486,8 @@ class Interpreter:
             self.uncertain -= 1
         if isinstance(element, (Unknown, LoopIndex)):  # the indices themselves: no shape to keep
             return UNKNOWN
-        counted = isinstance(iterable, range) and not loop.ifs
-        return ListValue(len(iterable) if counted and isinstance(iterable, range) else fresh_sym(), element)
+        length = len(iterable) if isinstance(iterable, range) and not loop.ifs else fresh_sym()
+        return ListValue(length, element)
 
     def eval_NamedExpr(self, node: cst.NamedExpr, scope: Scope) -> Value:
         value = self.eval(node.value, scope)

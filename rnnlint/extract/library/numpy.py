@@ -107,19 +107,18 @@ def _stack(args: list[Value], kwargs: dict[str, Value]) -> Value:
     axis = argument(args, kwargs, 1, "axis", default=0)
     listed = _listed(args, kwargs)
     if listed is not None:  # windows from a loop or a comprehension: a new axis of their number
-        length, shape = listed
-        position = axis_position(axis, len(shape) + 1)
-        if position is None:
-            return ArrayValue(UNKNOWN)
-        return ArrayValue((*shape[:position], length, *shape[position:]))
+        return _new_axis(listed[1], listed[0], axis)
     if shapes is None or any(shape != shapes[0] for shape in shapes):
         return ArrayValue(UNKNOWN)
-    position = axis_position(axis, len(shapes[0]) + 1)
+    return _new_axis(shapes[0], len(shapes), axis)
+
+
+def _new_axis(shape: tuple[Dim, ...], count: Dim, axis: Value) -> Value:
+    """``count`` arrays of ``shape`` stacked along a new ``axis``."""
+    position = axis_position(axis, len(shape) + 1)
     if position is None:
         return ArrayValue(UNKNOWN)
-    dims = list(shapes[0])
-    dims.insert(position, len(shapes))
-    return ArrayValue(tuple(dims))
+    return ArrayValue((*shape[:position], count, *shape[position:]))
 
 
 def _at_least_2d(shape: tuple[Dim, ...], column: bool) -> tuple[Dim, ...]:
